@@ -1,0 +1,33 @@
+package io.captioner.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code captioner} command-line tool; each capability is a subcommand. */
+@Command(
+        name = "captioner",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Kafka-native image captioning: run the stack, train, evaluate and serve.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class CaptionerCli implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** Builds the command line with every subcommand registered, for {@code main} and tests. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CaptionerCli());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs the tool and exits with the subcommand's exit code. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
