@@ -45,7 +45,8 @@ public final class CaptionMetrics {
 
     /**
      * Scores captions that are already tokenized and normalized, splitting them on whitespace only
-     * (no PTB step, no lower-casing), like feeding the toolkit's scorers directly.
+     * (no PTB step, no lower-casing), like feeding the toolkit's scorers directly with the tokens
+     * joined by single spaces.
      *
      * @param refs image id to its reference captions; may hold images without a hypothesis
      * @param hyps image id to its single hypothesis caption
