@@ -36,7 +36,16 @@ public record MetricScores(
     /** Key of CIDEr-D in {@link #asMap()}, as the toolkit names it. */
     public static final String CIDER = "CIDEr";
 
-    /** Rejects NaN and infinite scores, which only a bug could produce. */
+    /**
+     * Rejects NaN and infinite scores, which only a bug could produce.
+     *
+     * @param bleu1 corpus BLEU-1
+     * @param bleu2 corpus BLEU-2
+     * @param bleu3 corpus BLEU-3
+     * @param bleu4 corpus BLEU-4
+     * @param rougeL mean ROUGE-L
+     * @param cider mean CIDEr-D
+     */
     public MetricScores {
         double[] all = {bleu1, bleu2, bleu3, bleu4, rougeL, cider};
         for (double score : all) {
