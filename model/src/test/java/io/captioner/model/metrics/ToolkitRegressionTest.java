@@ -31,7 +31,8 @@ class ToolkitRegressionTest {
     static void loadCorpus() throws IOException {
         try (InputStream in =
                 ToolkitRegressionTest.class.getResourceAsStream("/metrics/six-image-corpus.json")) {
-            Corpus corpus = new ObjectMapper().readValue(in, new TypeReference<Corpus>() {});
+            CorpusFile corpus =
+                    new ObjectMapper().readValue(in, new TypeReference<CorpusFile>() {});
             refs = corpus.refs;
             hyps = corpus.hyps;
         }
@@ -64,7 +65,7 @@ class ToolkitRegressionTest {
     }
 
     /** The resource's shape. */
-    static final class Corpus {
+    static final class CorpusFile {
         public LinkedHashMap<String, List<String>> refs;
         public LinkedHashMap<String, String> hyps;
     }
