@@ -334,6 +334,27 @@ class ImageDecoderTest {
         }
 
         @Test
+        void shouldDecodeAdam7InterlacedPng() throws ImageDecodingException {
+            DecodedImage decoded =
+                    decoder.decode(DecoderFixtures.resource("quadrants-adam7-interlaced.png"));
+
+            assertThat(decoded.width()).isEqualTo(64);
+            assertCorners(decoded.image(), 0, RED, GREEN, BLUE, WHITE);
+        }
+
+        @Test
+        void shouldCompositeSixteenBitRgbaPngOntoWhite() throws ImageDecodingException {
+            byte[] png = DecoderFixtures.resource("quadrants-rgba16-half-alpha.png");
+            assertThat(png[24]).as("PNG bit depth").isEqualTo((byte) 16);
+            assertThat(png[25]).as("PNG colour type RGBA").isEqualTo((byte) 6);
+
+            DecodedImage decoded = decoder.decode(png);
+
+            assertThat(decoded.image().getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+            assertCorners(decoded.image(), 2, 0xFF8080, 0x80FF80, 0x8080FF, WHITE);
+        }
+
+        @Test
         void shouldExpandGreyscaleJpeg() throws ImageDecodingException {
             byte[] jpeg = DecoderFixtures.jpeg(DecoderFixtures.gray(16, 16, 100), 0.95f, false);
 
