@@ -679,6 +679,12 @@ class ImageDecoderTest {
                                             .optMaxPixels(1L + Integer.MAX_VALUE)
                                             .build())
                     .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(
+                            () ->
+                                    ImageDecoder.builder()
+                                            .optMaxBytes(Integer.MAX_VALUE - 8L)
+                                            .build())
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> ImageDecoder.builder().optMaxBytes(0).build())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("maxBytes");
