@@ -299,7 +299,8 @@ public final class ImageDecoder {
                             + describe(e),
                     e);
         }
-        if (truncation.warning != null) {
+        String truncated = truncation.verdict();
+        if (truncated != null) {
             throw new ImageDecodingException(
                     Reason.UNDECODABLE_IMAGE,
                     format.formatName()
@@ -308,7 +309,7 @@ public final class ImageDecoder {
                             + "x"
                             + height
                             + " is truncated or corrupt: "
-                            + truncation.warning);
+                            + truncated);
         }
         if (raw == null) {
             throw new ImageDecodingException(
@@ -427,29 +428,44 @@ public final class ImageDecoder {
                 + '}';
     }
 
-    /** Records the first reader warning that means the pixel data ended before the image did. */
+    /**
+     * Decides from reader warnings whether the pixel data ended before the image did.
+     *
+     * <p>libjpeg says "premature end" when the entropy-coded data ran out and it filled the rest of
+     * the image with grey: fatal. A file that only lacks its final EOI marker ("Truncated File -
+     * Missing EOI marker" and nothing else) still has every pixel and viewers show it, so it is
+     * kept; but a missing EOI together with any other warning (for example a cut inside the SOS
+     * header, reported as "Invalid SOS parameters") means the cut hit the image data: fatal.
+     */
     private static final class TruncationListener implements IIOReadWarningListener {
-        private String warning;
+        private String fatal;
+        private boolean missingEoi;
+        private String other;
 
         @Override
         public void warningOccurred(ImageReader source, String message) {
             LOG.debug("ImageIO warning from {}: {}", source.getClass().getName(), message);
-            if (warning == null && isTruncation(message)) {
-                warning = message;
+            String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+            if (m.contains("premature end") || m.contains("unexpected end")) {
+                if (fatal == null) {
+                    fatal = message;
+                }
+            } else if (m.contains("missing eoi")) {
+                missingEoi = true;
+            } else if (other == null) {
+                other = message;
             }
         }
 
-        /**
-         * libjpeg says "premature end" when the entropy-coded data ran out and it filled the rest
-         * of the image with grey. A file that only lacks its final EOI marker ("Truncated File -
-         * Missing EOI marker" alone) still has every pixel, and viewers show it, so it is kept.
-         */
-        private static boolean isTruncation(String message) {
-            if (message == null) {
-                return false;
+        /** Returns why the image is truncated, or null when it is complete. */
+        String verdict() {
+            if (fatal != null) {
+                return fatal;
             }
-            String m = message.toLowerCase(Locale.ROOT);
-            return m.contains("premature end") || m.contains("unexpected end");
+            if (missingEoi && other != null) {
+                return "missing EOI marker after " + other;
+            }
+            return null;
         }
     }
 

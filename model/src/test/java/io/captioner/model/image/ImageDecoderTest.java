@@ -515,6 +515,19 @@ class ImageDecoderTest {
         }
 
         @Test
+        void shouldRefuseJpegCutInsideItsScanHeaderAsUndecodable() {
+            // Cut inside the SOS header: libjpeg warns but returns an all-grey image.
+            byte[] jpeg = DecoderFixtures.jpeg(DecoderFixtures.texture(48, 32), 0.9f, false);
+            int sos = indexOf(jpeg, (byte) 0xFF, (byte) 0xDA);
+
+            for (int cut = sos + 4; cut < sos + 14; cut++) {
+                ImageDecodingException e = decodeFailure(Arrays.copyOf(jpeg, cut));
+
+                assertThat(e.reason()).as("cut at %d", cut).isEqualTo(Reason.UNDECODABLE_IMAGE);
+            }
+        }
+
+        @Test
         void shouldKeepJpegThatOnlyLacksItsEndMarker() throws ImageDecodingException {
             // Given every pixel present but no EOI marker, as some cameras and uploaders write.
             byte[] jpeg = DecoderFixtures.jpeg(DecoderFixtures.texture(256, 256), 0.9f, false);
@@ -699,6 +712,15 @@ class ImageDecoderTest {
                 catchThrowableOfType(ImageDecodingException.class, () -> decoder.decode(bytes));
         assertThat(e).as("expected an ImageDecodingException").isNotNull();
         return e;
+    }
+
+    private static int indexOf(byte[] data, byte first, byte second) {
+        for (int i = 0; i + 1 < data.length; i++) {
+            if (data[i] == first && data[i + 1] == second) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("marker not found");
     }
 
     private static int[] pixels(BufferedImage img) {
