@@ -44,10 +44,11 @@ import org.slf4j.LoggerFactory;
  *       Adobe and progressive JPEGs) and BMP. GIF yields its first frame as stored.
  *   <li>Treats a truncated or cut-short image as {@code UNDECODABLE_IMAGE}, including the JPEG case
  *       where the reader only warns ("Premature end of JPEG file") and fills the rest with grey: a
- *       half-uploaded photo would otherwise be captioned as a grey blur. A JPEG that only lacks its
- *       final EOI marker has all its pixels and is kept. Other reader warnings (for example
- *       extraneous bytes before a marker, common in camera files) are logged at debug level and the
- *       image is kept.
+ *       half-uploaded photo would otherwise be captioned as a grey blur. A baseline JPEG that only
+ *       lacks its final EOI marker has all its pixels and is kept; a progressive one is refused,
+ *       since a cut between scans leaves a blurred but complete-looking image. Other reader
+ *       warnings (for example extraneous bytes before a marker, common in camera files) are logged
+ *       at debug level and the image is kept.
  *   <li>Converts to {@code TYPE_INT_RGB}: grey is replicated into R, G and B, 16-bit samples are
  *       scaled to 8 bits, palettes are expanded, CMYK is converted by the reader, and alpha is
  *       composited onto white.
@@ -189,7 +190,9 @@ public final class ImageDecoder {
                         e);
             }
             checkSize(format, width, height);
-            raw = readPixels(reader, format, width, height);
+            boolean progressive =
+                    format == ImageFormat.JPEG && ImageFormat.isProgressiveJpeg(bytes);
+            raw = readPixels(reader, format, width, height, progressive);
         } finally {
             reader.dispose();
             closeQuietly(in);
@@ -272,7 +275,8 @@ public final class ImageDecoder {
         }
     }
 
-    private BufferedImage readPixels(ImageReader reader, ImageFormat format, int width, int height)
+    private BufferedImage readPixels(
+            ImageReader reader, ImageFormat format, int width, int height, boolean progressive)
             throws ImageDecodingException {
         TruncationListener truncation = new TruncationListener();
         reader.addIIOReadWarningListener(truncation);
@@ -299,7 +303,7 @@ public final class ImageDecoder {
                             + describe(e),
                     e);
         }
-        String truncated = truncation.verdict();
+        String truncated = truncation.verdict(progressive);
         if (truncated != null) {
             throw new ImageDecodingException(
                     Reason.UNDECODABLE_IMAGE,
@@ -433,9 +437,10 @@ public final class ImageDecoder {
      *
      * <p>libjpeg says "premature end" when the entropy-coded data ran out and it filled the rest of
      * the image with grey: fatal. A file that only lacks its final EOI marker ("Truncated File -
-     * Missing EOI marker" and nothing else) still has every pixel and viewers show it, so it is
-     * kept; but a missing EOI together with any other warning (for example a cut inside the SOS
-     * header, reported as "Invalid SOS parameters") means the cut hit the image data: fatal.
+     * Missing EOI marker" and nothing else) is a baseline JPEG whose data ran to the end: every
+     * pixel is there and viewers show it, so it is kept. A missing EOI is fatal together with any
+     * other warning (a cut inside the SOS header is reported as "Invalid SOS parameters") and in a
+     * progressive JPEG, where a cut between two scans leaves a complete-looking but blurred image.
      */
     private static final class TruncationListener implements IIOReadWarningListener {
         private String fatal;
@@ -458,12 +463,15 @@ public final class ImageDecoder {
         }
 
         /** Returns why the image is truncated, or null when it is complete. */
-        String verdict() {
+        String verdict(boolean progressive) {
             if (fatal != null) {
                 return fatal;
             }
             if (missingEoi && other != null) {
                 return "missing EOI marker after " + other;
+            }
+            if (missingEoi && progressive) {
+                return "progressive JPEG without EOI marker, later scans may be missing";
             }
             return null;
         }

@@ -74,6 +74,32 @@ enum ImageFormat {
         return null;
     }
 
+    /**
+     * Whether a JPEG's frame header (SOF2, SOF6, SOF10 or SOF14) says progressive; scans the marker
+     * segments up to the first SOS only, and answers false for anything it cannot parse.
+     */
+    static boolean isProgressiveJpeg(byte[] b) {
+        int pos = 2;
+        while (pos + 4 <= b.length) {
+            if ((b[pos] & 0xFF) != 0xFF) {
+                return false;
+            }
+            int marker = b[pos + 1] & 0xFF;
+            if (marker == 0xFF) {
+                pos++; // fill byte
+                continue;
+            }
+            if (marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE) {
+                return true;
+            }
+            if (marker == 0xDA || marker == 0xD9) {
+                return false;
+            }
+            pos += 2 + (((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF));
+        }
+        return false;
+    }
+
     /** Formats the first bytes as hex for an "unrecognised" message without echoing binary junk. */
     static String describeHead(byte[] b) {
         StringBuilder sb = new StringBuilder();

@@ -518,13 +518,29 @@ class ImageDecoderTest {
         void shouldRefuseJpegCutInsideItsScanHeaderAsUndecodable() {
             // Cut inside the SOS header: libjpeg warns but returns an all-grey image.
             byte[] jpeg = DecoderFixtures.jpeg(DecoderFixtures.texture(48, 32), 0.9f, false);
-            int sos = indexOf(jpeg, (byte) 0xFF, (byte) 0xDA);
+            int sos = indexOf(jpeg, 0, (byte) 0xFF, (byte) 0xDA);
 
             for (int cut = sos + 4; cut < sos + 14; cut++) {
                 ImageDecodingException e = decodeFailure(Arrays.copyOf(jpeg, cut));
 
                 assertThat(e.reason()).as("cut at %d", cut).isEqualTo(Reason.UNDECODABLE_IMAGE);
             }
+        }
+
+        @Test
+        void shouldRefuseProgressiveJpegCutBetweenScansAsUndecodable() {
+            // A cut right before a later scan leaves a complete-looking, blurred image and only a
+            // "missing EOI" warning.
+            byte[] jpeg = DecoderFixtures.jpeg(DecoderFixtures.texture(48, 32), 0.9f, true);
+            int firstScan = indexOf(jpeg, 0, (byte) 0xFF, (byte) 0xDA);
+            int secondScan = indexOf(jpeg, firstScan + 2, (byte) 0xFF, (byte) 0xDA);
+
+            ImageDecodingException e = decodeFailure(Arrays.copyOf(jpeg, secondScan));
+
+            assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE_IMAGE);
+            assertThat(e)
+                    .hasMessageEndingWith(
+                            "progressive JPEG without EOI marker, later scans may be missing");
         }
 
         @Test
@@ -714,8 +730,8 @@ class ImageDecoderTest {
         return e;
     }
 
-    private static int indexOf(byte[] data, byte first, byte second) {
-        for (int i = 0; i + 1 < data.length; i++) {
+    private static int indexOf(byte[] data, int from, byte first, byte second) {
+        for (int i = from; i + 1 < data.length; i++) {
             if (data[i] == first && data[i + 1] == second) {
                 return i;
             }

@@ -2,6 +2,7 @@ package io.captioner.model.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,15 @@ class ImageFormatTest {
         assertThat(ImageFormat.describeHead(ascii("Hello, world")))
                 .isEqualTo("48 65 6c 6c 6f 2c 20 77");
         assertThat(ImageFormat.describeHead(bytes(0xAB))).isEqualTo("ab");
+    }
+
+    @Test
+    void shouldTellProgressiveFromBaselineJpeg() {
+        BufferedImage img = DecoderFixtures.texture(16, 16);
+
+        assertThat(ImageFormat.isProgressiveJpeg(DecoderFixtures.jpeg(img, 0.9f, true))).isTrue();
+        assertThat(ImageFormat.isProgressiveJpeg(DecoderFixtures.jpeg(img, 0.9f, false))).isFalse();
+        assertThat(ImageFormat.isProgressiveJpeg(bytes(0xFF, 0xD8, 0xFF))).isFalse();
     }
 
     private static byte[] bmpWithDibHeaderSize(int size) {
