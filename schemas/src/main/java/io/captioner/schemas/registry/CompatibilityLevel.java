@@ -1,0 +1,72 @@
+package io.captioner.schemas.registry;
+
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+
+/**
+ * Confluent's compatibility rules for a subject, evaluated with Avro's {@link SchemaCompatibility};
+ * used by {@link InMemorySchemaRegistryClient}.
+ */
+public enum CompatibilityLevel {
+    /** Any schema is accepted. */
+    NONE(false, false, false),
+    /** The new schema can read data written with the latest one. */
+    BACKWARD(true, false, false),
+    /** The new schema can read data written with every earlier one. */
+    BACKWARD_TRANSITIVE(true, false, true),
+    /** The latest schema can read data written with the new one. */
+    FORWARD(false, true, false),
+    /** Every earlier schema can read data written with the new one. */
+    FORWARD_TRANSITIVE(false, true, true),
+    /** Both BACKWARD and FORWARD against the latest schema. */
+    FULL(true, true, false),
+    /** Both BACKWARD and FORWARD against every earlier schema. */
+    FULL_TRANSITIVE(true, true, true);
+
+    private final boolean backward;
+    private final boolean forward;
+    private final boolean transitive;
+
+    CompatibilityLevel(boolean backward, boolean forward, boolean transitive) {
+        this.backward = backward;
+        this.forward = forward;
+        this.transitive = transitive;
+    }
+
+    /**
+     * Returns null when {@code candidate} is compatible with {@code existing} (oldest first), else
+     * a description of the first incompatibility, so callers can put it into their error message.
+     */
+    public String findIncompatibility(Schema candidate, List<Schema> existing) {
+        if (existing.isEmpty() || this == NONE) {
+            return null;
+        }
+        List<Schema> against = transitive ? existing : List.of(existing.get(existing.size() - 1));
+        for (Schema old : against) {
+            if (backward) {
+                String problem = check(candidate, old, "new schema cannot read data written by");
+                if (problem != null) {
+                    return problem;
+                }
+            }
+            if (forward) {
+                String problem = check(old, candidate, "old schema cannot read data written by");
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String check(Schema reader, Schema writer, String what) {
+        SchemaCompatibility.SchemaPairCompatibility result =
+                SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+        if (result.getType() == SchemaCompatibilityType.COMPATIBLE) {
+            return null;
+        }
+        return what + " the other: " + result.getResult().getIncompatibilities();
+    }
+}
