@@ -4,7 +4,6 @@ import io.captioner.schemas.registry.SchemaNotFoundException;
 import io.captioner.schemas.registry.SchemaRegistryClient;
 import io.captioner.schemas.registry.SchemaRegistryClients;
 import io.captioner.schemas.registry.SchemaRegistryException;
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +33,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public class AvroDeserializer implements Deserializer<Object> {
 
-    private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+    private record Resolved(Schema writer, DatumReader<Object> reader) {}
+
+    private final Map<Integer, Resolved> readers = new ConcurrentHashMap<>();
     private final Class<? extends SpecificRecord> readerClass;
     private final boolean forceSpecific;
     private SchemaRegistryClient client;
@@ -87,28 +88,44 @@ public class AvroDeserializer implements Deserializer<Object> {
                             + AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG);
         }
         int id = WireFormat.schemaId(data, topic);
-        DatumReader<Object> reader = readers.get(id);
-        if (reader == null) {
-            reader = newReader(topic, id, writerSchema(topic, id));
-            readers.put(id, reader);
+        Resolved resolved = readers.get(id);
+        if (resolved == null) {
+            Schema writer = writerSchema(topic, id);
+            resolved = new Resolved(writer, newReader(topic, id, writer));
+            readers.put(id, resolved);
         }
         int payload = data.length - WireFormat.HEADER_SIZE;
-        BinaryDecoder decoder =
-                DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, payload, null);
-        Object result;
+        int end;
         try {
-            result = reader.read(null, decoder);
-        } catch (EOFException e) {
+            end = AvroBinaryValidator.validate(resolved.writer(), data, WireFormat.HEADER_SIZE);
+        } catch (AvroBinaryValidator.InvalidDatum e) {
             throw new SerializationException(
                     String.format(
                             Locale.ROOT,
-                            "Truncated Avro datum in a record of topic %s with schema id %d: the"
-                                    + " %d payload byte(s) end before the datum does",
+                            "%s Avro datum in a record of topic %s with schema id %d (%d payload"
+                                    + " byte(s)): %s",
+                            e.truncated ? "Truncated" : "Malformed",
                             topic,
                             id,
-                            payload),
-                    e);
+                            payload,
+                            e.getMessage()));
+        }
+        if (end < data.length) {
+            throw new SerializationException(
+                    String.format(
+                            Locale.ROOT,
+                            "%d trailing byte(s) after the Avro datum in a record of topic %s with"
+                                    + " schema id %d: the payload is longer than one datum",
+                            data.length - end,
+                            topic,
+                            id));
+        }
+        BinaryDecoder decoder =
+                DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, payload, null);
+        try {
+            return resolved.reader().read(null, decoder);
         } catch (IOException | RuntimeException e) {
+            // Structure was validated above, so this is e.g. invalid UTF-8 or a resolution error.
             throw new SerializationException(
                     String.format(
                             Locale.ROOT,
@@ -120,18 +137,6 @@ public class AvroDeserializer implements Deserializer<Object> {
                             e),
                     e);
         }
-        int trailing = remaining(decoder);
-        if (trailing > 0) {
-            throw new SerializationException(
-                    String.format(
-                            Locale.ROOT,
-                            "%d trailing byte(s) after the Avro datum in a record of topic %s with"
-                                    + " schema id %d: the payload is longer than one datum",
-                            trailing,
-                            topic,
-                            id));
-        }
-        return result;
     }
 
     private Schema writerSchema(String topic, int id) {
@@ -210,14 +215,5 @@ public class AvroDeserializer implements Deserializer<Object> {
         }
         return reader.getFullName().equals(writer.getFullName())
                 || reader.getAliases().contains(writer.getFullName());
-    }
-
-    private static int remaining(BinaryDecoder decoder) {
-        try {
-            return decoder.isEnd() ? 0 : decoder.inputStream().available();
-        } catch (IOException e) {
-            // A byte-array source cannot fail; report at least one unread byte.
-            return 1;
-        }
     }
 }

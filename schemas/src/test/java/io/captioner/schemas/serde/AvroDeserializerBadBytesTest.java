@@ -71,7 +71,8 @@ class AvroDeserializerBadBytesTest {
         assertThatThrownBy(() -> deserializer.deserialize("images", truncated))
                 .isExactlyInstanceOf(SerializationException.class)
                 .hasMessageContaining("Truncated Avro datum in a record of topic images")
-                .hasMessageContaining((truncated.length - 5) + " payload byte(s)");
+                .hasMessageContaining("(" + (truncated.length - 5) + " payload byte(s))")
+                .hasMessageContaining("input ends inside long");
     }
 
     @Test
@@ -84,7 +85,7 @@ class AvroDeserializerBadBytesTest {
         assertThatThrownBy(() -> deserializer.deserialize("images", headerOnly))
                 .isExactlyInstanceOf(SerializationException.class)
                 .hasMessageContaining("Truncated Avro datum")
-                .hasMessageContaining("the 0 payload byte(s)");
+                .hasMessageContaining("(0 payload byte(s)): input ends inside string length");
     }
 
     @Test
@@ -109,7 +110,8 @@ class AvroDeserializerBadBytesTest {
         // when / then
         assertThatThrownBy(() -> deserializer.deserialize("images", data))
                 .isExactlyInstanceOf(SerializationException.class)
-                .hasMessageContaining("Malformed Avro datum in a record of topic images");
+                .hasMessageContaining("Malformed Avro datum in a record of topic images")
+                .hasMessageContaining("negative string length -1");
     }
 
     @Test
@@ -128,8 +130,9 @@ class AvroDeserializerBadBytesTest {
 
         // when / then
         assertThatThrownBy(() -> chunks.deserialize("models", out.toByteArray()))
-                .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("topic models");
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessageContaining("Truncated Avro datum in a record of topic models")
+                .hasMessageContaining("bytes of 1073741824 bytes exceeds the 3 bytes left");
     }
 
     @Test
@@ -141,7 +144,8 @@ class AvroDeserializerBadBytesTest {
         // when / then
         assertThatThrownBy(() -> deserializer.deserialize("images", data))
                 .isExactlyInstanceOf(SerializationException.class)
-                .hasMessageContaining("Malformed Avro datum");
+                .hasMessageContaining("Malformed Avro datum")
+                .hasMessageContaining("union index 5 out of range for a union of 2 branches");
     }
 
     @Test
@@ -225,5 +229,73 @@ class AvroDeserializerBadBytesTest {
                 // the only allowed failure
             }
         }
+    }
+
+    @Test
+    void shouldRejectArrayClaimingMoreItemsThanBytesLeft() {
+        // given a LabeledPair whose references array claims 2^20 strings in 2 bytes
+        int id =
+                registry.register(
+                        "labeled-pairs-value", io.captioner.events.LabeledPair.getClassSchema());
+        byte[] data = {
+            0,
+            0,
+            0,
+            0,
+            (byte) id,
+            0x02,
+            'x',
+            0x00,
+            0x02,
+            0x02,
+            'u',
+            0x00,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            0x01,
+            0x02,
+            'a'
+        };
+        SpecificAvroDeserializer<io.captioner.events.LabeledPair> pairs =
+                new SpecificAvroDeserializer<>(registry, io.captioner.events.LabeledPair.class);
+
+        // when / then
+        assertThatThrownBy(() -> pairs.deserialize("labeled-pairs", data))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessageContaining("array block claims 1048576 items but only 2 bytes are left");
+    }
+
+    @Test
+    void shouldRejectEnumIndexOutOfRange() {
+        // given a caption whose decodingStrategy enum index is corrupted
+        byte[] valid =
+                new SpecificAvroSerializer<CaptionEvent>(registry)
+                        .serialize("captions", Fixtures.caption());
+        SpecificAvroDeserializer<CaptionEvent> captions =
+                new SpecificAvroDeserializer<>(registry, CaptionEvent.class);
+        // decodingStrategy is the enum right after modelVersion "v3" (0x04 'v' '3')
+        int at = indexOf(valid, new byte[] {0x04, 'v', '3'}) + 3;
+        byte[] corrupt = valid.clone();
+        corrupt[at] = 0x06; // index 3 of 2 symbols
+
+        // when / then
+        assertThatThrownBy(() -> captions.deserialize("captions", corrupt))
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessageContaining(
+                        "enum index 3 out of range for io.captioner.events.DecodingStrategy");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("pattern not found");
     }
 }
