@@ -67,6 +67,25 @@ public enum CompatibilityLevel {
         if (result.getType() == SchemaCompatibilityType.COMPATIBLE) {
             return null;
         }
-        return what + " the other: " + result.getResult().getIncompatibilities();
+        return what + " the other: " + describe(result);
+    }
+
+    /**
+     * Summarizes an Avro compatibility result as {@code TYPE at /location: message} items, leaving
+     * out the full schemas that Avro's own {@code toString()} would print.
+     */
+    public static String describe(SchemaCompatibility.SchemaPairCompatibility result) {
+        StringBuilder text = new StringBuilder();
+        for (SchemaCompatibility.Incompatibility i : result.getResult().getIncompatibilities()) {
+            if (text.length() > 0) {
+                text.append("; ");
+            }
+            text.append(i.getType())
+                    .append(" at ")
+                    .append(i.getLocation())
+                    .append(": ")
+                    .append(i.getMessage());
+        }
+        return text.length() == 0 ? result.getType().toString() : text.toString();
     }
 }

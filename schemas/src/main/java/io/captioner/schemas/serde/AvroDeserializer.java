@@ -1,5 +1,6 @@
 package io.captioner.schemas.serde;
 
+import io.captioner.schemas.registry.CompatibilityLevel;
 import io.captioner.schemas.registry.SchemaNotFoundException;
 import io.captioner.schemas.registry.SchemaRegistryClient;
 import io.captioner.schemas.registry.SchemaRegistryClients;
@@ -204,7 +205,7 @@ public class AvroDeserializer implements Deserializer<Object> {
                             id,
                             topic,
                             reader.getFullName(),
-                            compatibility.getResult().getIncompatibilities()));
+                            CompatibilityLevel.describe(compatibility)));
         }
         return new SpecificDatumReader<>(writer, reader, model);
     }
