@@ -6,6 +6,7 @@ import io.captioner.events.ImageEvent;
 import io.captioner.events.LabeledPair;
 import io.captioner.events.ModelTopicRecord;
 import io.captioner.schemas.registry.SchemaRegistryClient;
+import io.captioner.schemas.registry.SchemaRegistryClients;
 import io.captioner.schemas.serde.SerdeFactory;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,10 @@ public final class Topics {
         String prefix = builder.namePrefix;
         Map<String, ?> config = builder.serdeConfig;
         SchemaRegistryClient client = builder.client;
+        if (client == null && SerdeFactory.usesBuiltInSerde(config)) {
+            // One client, so all topics share one HTTP client and one id cache.
+            client = SchemaRegistryClients.fromConfig(config);
+        }
         this.images = topic(prefix + IMAGES, ImageEvent.class, config, client, 3, delete());
         this.captions = topic(prefix + CAPTIONS, CaptionEvent.class, config, client, 3, delete());
         this.captionsDlq =

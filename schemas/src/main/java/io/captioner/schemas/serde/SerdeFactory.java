@@ -74,6 +74,14 @@ public final class SerdeFactory {
     }
 
     /**
+     * Tells whether {@code config} selects our own {@link SpecificAvroSerde}, which accepts a
+     * shared {@link SchemaRegistryClient}; a foreign serde makes its own client.
+     */
+    public static boolean usesBuiltInSerde(Map<String, ?> config) {
+        return serdeClass(config) == SpecificAvroSerde.class;
+    }
+
+    /**
      * Instantiates the Serde class named {@code className} with its public no-argument constructor
      * and configures it.
      *

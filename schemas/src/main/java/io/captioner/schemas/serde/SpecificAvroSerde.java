@@ -1,6 +1,7 @@
 package io.captioner.schemas.serde;
 
 import io.captioner.schemas.registry.SchemaRegistryClient;
+import io.captioner.schemas.registry.SchemaRegistryClients;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -20,33 +21,44 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
-    private final SpecificAvroSerializer<T> serializer;
-    private final SpecificAvroDeserializer<T> deserializer;
+    private final Class<T> type;
+    private SchemaRegistryClient client;
+    private SpecificAvroSerializer<T> serializer;
+    private SpecificAvroDeserializer<T> deserializer;
 
     /** Creates a serde that is configured later and picks classes by writer schema name. */
     public SpecificAvroSerde() {
-        this.serializer = new SpecificAvroSerializer<>();
-        this.deserializer = new SpecificAvroDeserializer<>();
+        this(null, null);
     }
 
     /** Creates a serde that is configured later and reads records as {@code type}. */
     public SpecificAvroSerde(Class<T> type) {
-        this.serializer = new SpecificAvroSerializer<>();
-        this.deserializer = new SpecificAvroDeserializer<>(type);
+        this(null, type);
     }
 
     /**
-     * Creates a ready serde for values over {@code client} reading records as {@code type} (or by
-     * writer schema name when null); {@link #configure} may still switch it to keys.
+     * Creates a serde over {@code client} reading records as {@code type} (or by writer schema name
+     * when null); ready for values without {@link #configure}. A null client is made from the
+     * configuration in {@link #configure}.
      */
     public SpecificAvroSerde(SchemaRegistryClient client, Class<T> type) {
+        this.client = client;
+        this.type = type;
         this.serializer = new SpecificAvroSerializer<>(client);
         this.deserializer = new SpecificAvroDeserializer<>(client, type);
     }
 
-    /** Configures both halves with the keys of {@link AvroSerdeConfig}. */
+    /**
+     * Configures both halves with the keys of {@link AvroSerdeConfig}; without a client given at
+     * construction, one client is made from {@code schema.registry.url} and shared by both halves.
+     */
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
+        if (client == null) {
+            client = SchemaRegistryClients.fromConfig(configs);
+            serializer = new SpecificAvroSerializer<>(client);
+            deserializer = new SpecificAvroDeserializer<>(client, type);
+        }
         serializer.configure(configs, isKey);
         deserializer.configure(configs, isKey);
     }

@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  * A real HTTP server on 127.0.0.1 answering scripted Confluent-style responses, recording every
  * request it receives.
  */
-final class FakeRegistryServer implements AutoCloseable {
+public final class FakeRegistryServer implements AutoCloseable {
 
-    record Request(String method, String rawPath, String contentType, String body) {}
+    public record Request(String method, String rawPath, String contentType, String body) {}
 
     record Response(int status, String body) {}
 
@@ -33,29 +33,29 @@ final class FakeRegistryServer implements AutoCloseable {
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile boolean hang;
 
-    FakeRegistryServer() throws IOException {
+    public FakeRegistryServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** Answers {@code method rawPath} with the given status and JSON body. */
-    FakeRegistryServer respond(String method, String rawPath, int status, String body) {
+    public FakeRegistryServer respond(String method, String rawPath, int status, String body) {
         responses.put(method + " " + rawPath, new Response(status, body));
         return this;
     }
 
     /** Makes every request wait until the server closes, to provoke client timeouts. */
-    void hang() {
+    public void hang() {
         hang = true;
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
