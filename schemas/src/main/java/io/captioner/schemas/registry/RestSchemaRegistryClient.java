@@ -70,7 +70,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         this.maxRetries = builder.maxRetries;
         this.retryBackoff = builder.retryBackoff;
         this.maxRetryBackoff = builder.maxRetryBackoff;
-        this.http = HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
+        // HTTP/1.1: no h2c upgrade attempt, which some plain-HTTP registry servers mishandle.
+        this.http =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(builder.connectTimeout)
+                        .build();
     }
 
     /** Starts a builder; {@link Builder#setBaseUrls} is required. */
