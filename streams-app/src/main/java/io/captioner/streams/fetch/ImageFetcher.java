@@ -233,11 +233,10 @@ public final class ImageFetcher {
             throw failed("cannot resolve " + path + ": " + e, e);
         }
         if (!isInside(real, true)) {
+            // The link target stays out of the message: it would tell the producer about files
+            // outside the allowed directories.
             throw forbidden(
-                    path
-                            + " resolves through a symbolic link to "
-                            + real
-                            + ", outside the allowed directories");
+                    path + " resolves through a symbolic link to outside the allowed directories");
         }
         try {
             BasicFileAttributes attrs =

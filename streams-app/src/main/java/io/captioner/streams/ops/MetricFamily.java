@@ -14,7 +14,7 @@ import java.util.function.Function;
  *
  * @param <C> the child type that carries the values
  */
-abstract class MetricFamily<C> implements Exposed {
+abstract class MetricFamily<C> extends Exposed {
 
     private static final Comparator<List<String>> BY_LABEL_VALUES =
             (a, b) -> {
@@ -49,7 +49,7 @@ abstract class MetricFamily<C> implements Exposed {
     }
 
     @Override
-    public final String name() {
+    final String name() {
         return name;
     }
 
@@ -98,7 +98,7 @@ abstract class MetricFamily<C> implements Exposed {
     }
 
     @Override
-    public final void write(StringBuilder out) {
+    final void write(StringBuilder out) {
         out.append("# HELP ")
                 .append(name)
                 .append(' ')

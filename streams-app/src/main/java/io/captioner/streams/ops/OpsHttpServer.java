@@ -1,5 +1,6 @@
 package io.captioner.streams.ops;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -242,7 +243,14 @@ public final class OpsHttpServer implements AutoCloseable {
 
     private static void respondJson(HttpExchange exchange, int status, Object body)
             throws IOException {
-        respond(exchange, status, JSON_TYPE, JSON.writeValueAsBytes(body));
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            // Not an I/O failure of the exchange: report it to the caller as a server error.
+            throw new IllegalStateException("cannot render JSON: " + e.getOriginalMessage(), e);
+        }
+        respond(exchange, status, JSON_TYPE, json);
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)

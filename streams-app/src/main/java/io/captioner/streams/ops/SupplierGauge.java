@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * A gauge whose samples are computed at scrape time, for values that already live elsewhere (queue
  * depth, the loaded model's name and version).
  */
-final class SupplierGauge implements Exposed {
+final class SupplierGauge extends Exposed {
 
     private static final Logger LOG = LoggerFactory.getLogger(SupplierGauge.class);
 
@@ -33,12 +33,12 @@ final class SupplierGauge implements Exposed {
     }
 
     @Override
-    public String name() {
+    String name() {
         return name;
     }
 
     @Override
-    public void write(StringBuilder out) {
+    void write(StringBuilder out) {
         out.append("# HELP ")
                 .append(name)
                 .append(' ')

@@ -216,6 +216,28 @@ class OpsHttpServerIT {
     }
 
     @Test
+    void shouldAnswer500WhenManifestCannotBeRenderedAsJson() throws Exception {
+        try (OpsHttpServer odd =
+                OpsHttpServer.builder()
+                        .setMetrics(metrics)
+                        .optBindAddress(InetAddress.getLoopbackAddress())
+                        .optPort(0)
+                        .optModelManifest(() -> Optional.of(new Object()))
+                        .build()
+                        .start()) {
+            HttpResponse<String> response =
+                    client.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + odd.port() + "/model"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.body()).contains("cannot render JSON");
+        }
+    }
+
+    @Test
     void shouldReleaseThePortOnClose() throws Exception {
         int port = server.port();
         server.close();
