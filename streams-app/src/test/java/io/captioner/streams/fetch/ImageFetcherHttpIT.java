@@ -373,4 +373,55 @@ class ImageFetcherHttpIT {
             assertThat(e.getMessage()).contains("status line");
         }
     }
+
+    @Test
+    void shouldFailOnMalformedChunkSize() throws Exception {
+        try (RawHttpServer raw =
+                new RawHttpServer(
+                        out ->
+                                out.write(
+                                        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                                        + "zz\r\nabc\r\n0\r\n\r\n")
+                                                .getBytes(StandardCharsets.US_ASCII)))) {
+
+            ImageFetchException e = fetchFailure(local().build(), raw.url("/chunks"));
+
+            assertThat(e.reason()).isEqualTo(Reason.FETCH_FAILED);
+            assertThat(e.getMessage()).contains("bad chunk size");
+        }
+    }
+
+    @Test
+    void shouldFailOnCompressedBodyItNeverAskedFor() throws Exception {
+        try (RawHttpServer raw =
+                new RawHttpServer(
+                        out ->
+                                out.write(
+                                        ("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+                                                        + "Content-Length: 3\r\n\r\nabc")
+                                                .getBytes(StandardCharsets.US_ASCII)))) {
+
+            ImageFetchException e = fetchFailure(local().build(), raw.url("/gz"));
+
+            assertThat(e.reason()).isEqualTo(Reason.FETCH_FAILED);
+            assertThat(e.getMessage()).contains("Content-Encoding");
+        }
+    }
+
+    @Test
+    void shouldFailOnConflictingContentLengths() throws Exception {
+        try (RawHttpServer raw =
+                new RawHttpServer(
+                        out ->
+                                out.write(
+                                        ("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"
+                                                        + "Content-Length: 30\r\n\r\nabc")
+                                                .getBytes(StandardCharsets.US_ASCII)))) {
+
+            ImageFetchException e = fetchFailure(local().build(), raw.url("/smuggle"));
+
+            assertThat(e.reason()).isEqualTo(Reason.FETCH_FAILED);
+            assertThat(e.getMessage()).contains("conflicting Content-Length");
+        }
+    }
 }
