@@ -1,5 +1,7 @@
 package io.captioner.model.data;
 
+import io.captioner.model.image.ImageDecoder;
+import io.captioner.model.image.ImageDecodingException;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * DatasetException} naming the file and line. Images that are listed but absent or cannot be
  * decoded are skipped, reported in the {@link ImportResult} and logged as one WARN line with the
  * counts: the original Flickr8k token file lists an image that does not exist, and one bad JPEG
- * should not sink a training run.
+ * should not sink a training run. Images are decoded with {@link ImageDecoder} (EXIF orientation
+ * applied, always {@code TYPE_INT_RGB}), the same decoder the streaming path uses.
  */
 public final class Flickr8kLayout {
 
@@ -59,6 +62,7 @@ public final class Flickr8kLayout {
     public static final String HEADER = "image,caption";
 
     private static final Logger LOG = LoggerFactory.getLogger(Flickr8kLayout.class);
+    private static final ImageDecoder DECODER = ImageDecoder.builder().build();
     private static final float JPEG_QUALITY = 0.95f;
     private static final List<String> IMAGE_DIR_CANDIDATES =
             List.of(
@@ -365,14 +369,15 @@ public final class Flickr8kLayout {
 
     /** Decodes an image to TYPE_INT_RGB, or returns null when it cannot be decoded. */
     private static BufferedImage decode(Path file) {
-        BufferedImage image;
         try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("cannot decode {}: {}", file, e.toString());
+            return DECODER.decode(file).image();
+        } catch (ImageDecodingException e) {
+            LOG.debug("cannot decode {}: {} ({})", file, e.getMessage(), e.reason());
+            return null;
+        } catch (IOException e) {
+            LOG.debug("cannot read {}: {}", file, e.toString());
             return null;
         }
-        return image == null ? null : toRgb(image);
     }
 
     private static BufferedImage toRgb(BufferedImage image) {
