@@ -21,6 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,8 @@ public final class Backbones {
     public static final String TORCHSCRIPT = "torchscript";
 
     private static final Logger LOG = LoggerFactory.getLogger(Backbones.class);
+
+    private static final Pattern DJL_PARAMS = Pattern.compile("(.+)-(\\d{4})\\.params");
 
     private Backbones() {}
 
@@ -122,28 +127,45 @@ public final class Backbones {
         if (!Files.isRegularFile(file)) {
             throw new IOException("encoder weights not found: " + file);
         }
-        String fileName = file.getFileName().toString();
-        String prefix = fileName.replaceFirst("(-\\d{4})?\\.params$", "");
+        Matcher name = DJL_PARAMS.matcher(file.getFileName().toString());
+        if (!name.matches()) {
+            throw new IOException(
+                    "encoder weights "
+                            + file
+                            + " must be a DJL parameter file named PREFIX-NNNN.params (as"
+                            + " Model.save writes it) or a TorchScript .pt file");
+        }
         byte[] featureParams;
-        // The temporary model owns the loaded arrays; copy the features' parameters out before
-        // it closes.
-        try (Model model = Model.newInstance("encoder", Device.cpu())) {
+        // The temporary model owns the loaded arrays: copy the feature layers' parameters out
+        // before it closes, then load them into blocks owned by the caller's manager.
+        try (Model model = Model.newInstance("encoder", Device.cpu(), "PyTorch")) {
             SequentialBlock classifier = resnetClassifier(type, 1000);
             model.setBlock(classifier);
             try {
-                model.load(file.getParent(), prefix);
-            } catch (MalformedModelException e) {
+                model.load(file.getParent(), name.group(1), Map.of("epoch", name.group(2)));
+            } catch (MalformedModelException | IOException | RuntimeException e) {
                 throw new IOException(
-                        "not DJL ResNetV1-" + type.resnetLayers() + " parameters: " + file, e);
+                        "cannot read DJL ResNetV1-"
+                                + type.resnetLayers()
+                                + " parameters from "
+                                + file
+                                + ": "
+                                + e.getMessage(),
+                        e);
             }
-            SequentialBlock features = withoutHead(classifier);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            features.saveParameters(new DataOutputStream(bytes));
+            DataOutputStream out = new DataOutputStream(bytes);
+            for (Block layer : withoutHead(classifier).getChildren().values()) {
+                layer.saveParameters(out);
+            }
+            out.flush();
             featureParams = bytes.toByteArray();
         }
         SequentialBlock features = resnetFeatures(type);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(featureParams))) {
-            features.loadParameters(manager, in);
+            for (Block layer : features.getChildren().values()) {
+                layer.loadParameters(manager, in);
+            }
         } catch (MalformedModelException e) {
             throw new IOException("cannot reload ResNet parameters from " + file, e);
         }
