@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -240,13 +241,14 @@ public final class CaptionTrainer {
             double validationLoss =
                     validationSet.size() == 0 ? Double.NaN : evaluate(trainer, validationSet);
             epochsRun = epoch;
+            // Listeners first: a progress bar ends its line before the log line is written.
+            listeners.forEach(l -> l.onEpochEnd(currentEpoch, trainLoss, validationLoss));
             LOG.info(
                     "epoch {}/{}: train loss {}, validation loss {}",
                     epoch,
                     epochs,
-                    String.format(java.util.Locale.ROOT, "%.4f", trainLoss),
-                    String.format(java.util.Locale.ROOT, "%.4f", validationLoss));
-            listeners.forEach(l -> l.onEpochEnd(currentEpoch, trainLoss, validationLoss));
+                    String.format(Locale.ROOT, "%.4f", trainLoss),
+                    String.format(Locale.ROOT, "%.4f", validationLoss));
             if (validationSet.size() == 0) {
                 bestEpoch = epoch;
                 bestTrain = trainLoss;
