@@ -95,6 +95,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("embedded Kafka is already started");
         }
+        if (port != 0) {
+            // Before touching storage: a clash should cost nothing and leave nothing behind.
+            Ports.requireFree("Kafka", bindHost(), port);
+        }
         dataDir = prepareDataDir();
         boolean success = false;
         try {
@@ -190,9 +194,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void startWithRetries() {
-        if (port != 0) {
-            Ports.requireFree("Kafka", bindHost(), port);
-        }
         for (int attempt = 1; ; attempt++) {
             // A port that was free when chosen may be taken before the broker binds it; only a
             // port we chose ourselves is worth retrying.

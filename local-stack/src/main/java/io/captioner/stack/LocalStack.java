@@ -1,5 +1,6 @@
 package io.captioner.stack;
 
+import io.captioner.stack.internal.Ports;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,13 +27,21 @@ public final class LocalStack implements AutoCloseable {
 
     private final EmbeddedKafka kafka;
     private final EmbeddedSchemaRegistry.Builder registryBuilder;
+    private final String registryHost;
+    private final int registryPort;
     private EmbeddedSchemaRegistry registry;
     private boolean started;
     private boolean closed;
 
-    private LocalStack(EmbeddedKafka kafka, EmbeddedSchemaRegistry.Builder registryBuilder) {
+    private LocalStack(
+            EmbeddedKafka kafka,
+            EmbeddedSchemaRegistry.Builder registryBuilder,
+            String registryHost,
+            int registryPort) {
         this.kafka = kafka;
         this.registryBuilder = registryBuilder;
+        this.registryHost = registryHost;
+        this.registryPort = registryPort;
     }
 
     /**
@@ -56,6 +65,10 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalStateException("local stack is already started");
         }
         long begin = System.nanoTime();
+        // Kafka takes seconds to start and stop again: find a registry port clash first.
+        if (registryPort != 0) {
+            Ports.requireFree("Schema registry", registryHost, registryPort);
+        }
         kafka.start();
         try {
             registry = registryBuilder.setBootstrapServers(kafka.bootstrapServers()).build();
@@ -166,7 +179,7 @@ public final class LocalStack implements AutoCloseable {
             // Validate the registry options now; the bootstrap servers are known only after start.
             EmbeddedSchemaRegistry.Builder registry =
                     EmbeddedSchemaRegistry.builder().optPort(registryPort).optHost(host);
-            return new LocalStack(kafka.build(), registry);
+            return new LocalStack(kafka.build(), registry, host, registryPort);
         }
     }
 }
