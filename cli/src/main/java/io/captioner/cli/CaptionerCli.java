@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Kafka-native image captioning: run the stack, train, evaluate and serve.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, StackCommand.class})
 public final class CaptionerCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
