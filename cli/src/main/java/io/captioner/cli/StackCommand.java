@@ -4,6 +4,7 @@ import io.captioner.stack.LocalStack;
 import io.captioner.stack.StackException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Option;
                     + " then runs until Ctrl-C or SIGTERM."
         })
 public final class StackCommand implements Callable<Integer> {
+
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -69,6 +72,7 @@ public final class StackCommand implements Callable<Integer> {
         Thread hook =
                 new Thread(
                         () -> {
+                            startWatchdog();
                             int status = 0;
                             try {
                                 stack.close();
@@ -122,6 +126,32 @@ public final class StackCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    /**
+     * Ends the JVM if a clean stop hangs (e.g. Kafka waiting on a controller that is gone): signals
+     * are no longer delivered during shutdown, so the user could only kill -9.
+     */
+    private static void startWatchdog() {
+        Thread watchdog =
+                new Thread(
+                        () -> {
+                            try {
+                                Thread.sleep(SHUTDOWN_GRACE.toMillis());
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                            System.err.println(
+                                    "captioner stack: clean stop took over "
+                                            + SHUTDOWN_GRACE.toSeconds()
+                                            + " s; exiting without it");
+                            System.err.flush();
+                            Runtime.getRuntime().halt(1);
+                        },
+                        "captioner-stack-shutdown-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     private static void removeHook(Thread hook) {

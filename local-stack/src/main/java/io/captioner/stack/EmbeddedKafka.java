@@ -8,10 +8,14 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +58,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final int NODE_ID = 1;
     // Written by the storage formatter; its presence means the directory is formatted.
     private static final String META_PROPERTIES = "meta.properties";
+    private static final String LOCK_FILE = ".captioner-stack.lock";
     private static final int MAX_START_ATTEMPTS = 3;
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -65,6 +70,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Map<String, String> overrides;
 
     private KafkaRaftServer server;
+    private FileChannel lockChannel;
+    private FileLock lock;
     private Path dataDir;
     private int boundPort;
     private boolean closed;
@@ -102,12 +109,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         dataDir = prepareDataDir();
         boolean success = false;
         try {
+            lockDataDir();
             formatIfNeeded();
             startWithRetries();
             success = true;
         } finally {
-            if (!success && temporary) {
-                FileTrees.deleteQuietly(dataDir);
+            if (!success) {
+                unlockDataDir();
+                if (temporary) {
+                    FileTrees.deleteQuietly(dataDir);
+                }
             }
         }
         LOG.info("Embedded Kafka started at {} with data in {}", bootstrapServers(), dataDir);
@@ -151,6 +162,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             s.awaitShutdown();
             LOG.info("Embedded Kafka stopped");
         }
+        unlockDataDir();
         if (temporary && dataDir != null) {
             FileTrees.deleteQuietly(dataDir);
         }
@@ -167,6 +179,50 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new StackException(
                     "cannot create the Kafka data directory: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Kafka's own directory lock is taken by the broker half only after the controller half has
+     * opened the metadata log, so a second stack on the same directory would write to a log the
+     * first one is using; this lock keeps the second one out before anything is opened.
+     */
+    private void lockDataDir() {
+        Path lockFile = dataDir.resolve(LOCK_FILE);
+        try {
+            lockChannel =
+                    FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot lock " + lockFile + ": " + e.getMessage(), e);
+        }
+        if (lock == null) {
+            unlockDataDir();
+            throw new StackException(
+                    "Kafka data directory "
+                            + dataDir
+                            + " is in use by another running stack; stop it or choose another"
+                            + " data directory");
+        }
+    }
+
+    private void unlockDataDir() {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not release the lock on {}: {}", dataDir, e.getMessage());
+        } finally {
+            lock = null;
+            lockChannel = null;
         }
     }
 

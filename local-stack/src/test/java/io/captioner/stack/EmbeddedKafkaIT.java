@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -17,9 +18,11 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +81,64 @@ class EmbeddedKafkaIT {
     }
 
     @Test
+    void shouldCommitConsumedOffsetsInsideATransactionAsExactlyOnceV2Does() throws Exception {
+        String input = "eos-in-" + UUID.randomUUID();
+        String output = "eos-out-" + UUID.randomUUID();
+        String group = "eos-" + UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = producer(kafka, Map.of())) {
+            producer.send(new ProducerRecord<>(input, "k", "hello")).get();
+        }
+        Map<String, Object> consumerConfig =
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        group,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed");
+        Map<String, Object> txConfig =
+                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "eos-" + UUID.randomUUID());
+
+        try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(
+                                consumerConfig,
+                                new StringDeserializer(),
+                                new StringDeserializer());
+                KafkaProducer<String, String> producer = producer(kafka, txConfig)) {
+            producer.initTransactions();
+            consumer.subscribe(List.of(input));
+            List<ConsumerRecord<String, String>> in = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (in.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(in::add);
+            }
+            assertThat(in).hasSize(1);
+            producer.beginTransaction();
+            producer.send(
+                    new ProducerRecord<>(output, "k", in.get(0).value().toUpperCase(Locale.ROOT)));
+            producer.sendOffsetsToTransaction(
+                    Map.of(
+                            new TopicPartition(input, 0),
+                            new OffsetAndMetadata(in.get(0).offset() + 1)),
+                    consumer.groupMetadata());
+            producer.commitTransaction();
+        }
+
+        try (Admin admin = admin(kafka)) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            assertThat(committed.get(new TopicPartition(input, 0)).offset()).isEqualTo(1);
+        }
+        assertThat(consume(kafka, output, 1, "read_committed"))
+                .extracting(ConsumerRecord::value)
+                .containsExactly("HELLO");
+    }
+
+    @Test
     void shouldKeepTopicsAndDataAcrossARestartOnTheSameDataDir(@TempDir Path dir) throws Exception {
         Path dataDir = dir.resolve("kafka");
         try (EmbeddedKafka first = EmbeddedKafka.builder().optDataDir(dataDir).optPort(0).build()) {
@@ -88,6 +149,11 @@ class EmbeddedKafkaIT {
             try (KafkaProducer<String, String> producer = producer(first, Map.of())) {
                 producer.send(new ProducerRecord<>("kept", 0, "k", "survives")).get();
             }
+            EmbeddedKafka intruder = EmbeddedKafka.builder().optDataDir(dataDir).optPort(0).build();
+            assertThatThrownBy(intruder::start)
+                    .isInstanceOf(StackException.class)
+                    .hasMessageContaining("in use by another running stack");
+            intruder.close();
         }
         assertThat(dataDir.resolve("meta.properties")).exists();
 
