@@ -255,10 +255,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             // port we chose ourselves is worth retrying.
             int brokerPort = port == 0 ? Ports.freePort(bindHost()) : port;
             int controllerPort = Ports.freePort(DEFAULT_HOST);
-            KafkaRaftServer candidate =
-                    new KafkaRaftServer(
-                            new KafkaConfig(brokerConfig(brokerPort, controllerPort), false),
-                            Time.SYSTEM);
+            KafkaRaftServer candidate;
+            try {
+                candidate =
+                        new KafkaRaftServer(
+                                new KafkaConfig(brokerConfig(brokerPort, controllerPort), false),
+                                Time.SYSTEM);
+            } catch (RuntimeException e) {
+                throw new StackException(
+                        "invalid Kafka configuration or storage in "
+                                + dataDir
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
             try {
                 candidate.startup();
                 server = candidate;

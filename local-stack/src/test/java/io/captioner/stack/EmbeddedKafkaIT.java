@@ -199,6 +199,21 @@ class EmbeddedKafkaIT {
         clash.close();
     }
 
+    @Test
+    void shouldRejectAnInvalidBrokerOverrideWithATypedErrorAndCleanUp() {
+        EmbeddedKafka invalid =
+                EmbeddedKafka.builder()
+                        .optTemporary()
+                        .optPort(0)
+                        .optBrokerConfig("num.io.threads", "many")
+                        .build();
+
+        assertThatThrownBy(invalid::start)
+                .isInstanceOf(StackException.class)
+                .hasMessageContaining("num.io.threads");
+        invalid.close();
+    }
+
     static KafkaProducer<String, String> producer(EmbeddedKafka broker, Map<String, Object> extra) {
         Map<String, Object> config = new java.util.HashMap<>(extra);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());

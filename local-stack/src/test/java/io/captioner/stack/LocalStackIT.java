@@ -5,7 +5,9 @@ import static io.captioner.stack.RegistryHttp.schemaBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.captioner.stack.RegistryHttp.Response;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -184,6 +186,18 @@ class LocalStackIT {
         assertError(registry.post("/subjects/" + subject() + "/versions", "{oops"), 400, 400);
         assertError(registry.get("/no/such/path"), 404, 404);
         assertError(registry.put("/subjects", "{}"), 405, 405);
+    }
+
+    @Test
+    void shouldDecodePercentEncodedSubjectsLiterally() {
+        String subject = "it:" + UUID.randomUUID() + "/a+b c";
+        String encoded = URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+
+        int id = registry.register(encoded, USER_V1);
+
+        assertThat(registry.get("/subjects").body().toString()).contains(subject);
+        assertThat(registry.get("/subjects/" + encoded + "/versions/1").body().get("id").asInt())
+                .isEqualTo(id);
     }
 
     @Test
