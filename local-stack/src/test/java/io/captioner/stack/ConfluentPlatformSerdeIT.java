@@ -11,9 +11,9 @@ import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The same serde and registry contract against Apache Kafka and Confluent's own Schema Registry
- * in containers: proof that what we write is what Confluent reads and vice versa. Skipped where
- * no Docker engine runs (as on the project's CI machines).
+ * The same serde and registry contract against Apache Kafka and Confluent's own Schema Registry in
+ * containers: proof that what we write is what Confluent reads and vice versa. Skipped where no
+ * Docker engine runs (as on the project's CI machines).
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ConfluentPlatformSerdeIT extends SerdeRegistryContract {

@@ -154,7 +154,10 @@ abstract class SerdeRegistryContract {
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
         Schema registered = client().getSchemaById(id);
         assertThat(registered).isEqualTo(((GenericContainer) value).getSchema());
-        assertThat(client().getLatestSchemaMetadata(WireFormat.subjectName(topic.name(), false)).id())
+        assertThat(
+                        client().getLatestSchemaMetadata(
+                                        WireFormat.subjectName(topic.name(), false))
+                                .id())
                 .isEqualTo(id);
 
         V decoded = topic.valueSerde().deserializer().deserialize(topic.name(), bytes);
