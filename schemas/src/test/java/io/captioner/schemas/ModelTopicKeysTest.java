@@ -1,0 +1,36 @@
+package io.captioner.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ModelTopicKeysTest {
+
+    @Test
+    void shouldDeriveKeyFromEnvelopePayload() {
+        assertThat(ModelTopicKeys.keyFor(Fixtures.envelope(Fixtures.manifest())))
+                .isEqualTo("captioner/v3/manifest");
+        assertThat(ModelTopicKeys.keyFor(Fixtures.envelope(Fixtures.chunk())))
+                .isEqualTo("captioner/v3/chunk/000001");
+        assertThat(ModelTopicKeys.keyFor(Fixtures.envelope(Fixtures.activation())))
+                .isEqualTo("captioner/activation");
+    }
+
+    @Test
+    void shouldSortChunkKeysInIndexOrder() {
+        assertThat(ModelTopicKeys.chunk("m", "1", 10))
+                .isGreaterThan(ModelTopicKeys.chunk("m", "1", 9));
+    }
+
+    @Test
+    void shouldRejectNamesThatWouldMakeKeysAmbiguous() {
+        assertThatThrownBy(() -> ModelTopicKeys.manifest("a/b", "1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a/b");
+        assertThatThrownBy(() -> ModelTopicKeys.activation(" "))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ModelTopicKeys.chunk("m", "1", -1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
