@@ -91,9 +91,17 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--batch-size",
             paramLabel = "B",
             defaultValue = "16",
-            description =
-                    "Images per batch, each with all its captions (default: ${DEFAULT-VALUE}).")
+            description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(
+            names = "--captions-per-image",
+            paramLabel = "K",
+            defaultValue = "1",
+            description =
+                    "Captions per image and epoch, rotating across epochs; 0 = all every epoch"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int captionsPerImage;
 
     @Option(
             names = "--learning-rate",
@@ -190,6 +198,7 @@ public final class TrainCommand implements Callable<Integer> {
                             .optHiddenSize(hiddenSize)
                             .optLayers(layers)
                             .optBatchSize(batchSize)
+                            .optCaptionsPerImage(captionsPerImage)
                             .optEpochs(epochs)
                             .optLearningRate(learningRate)
                             .optPatience(patience)

@@ -174,6 +174,14 @@ public final class Captioner implements AutoCloseable {
         return net;
     }
 
+    /**
+     * A new NDManager on the model's device, for callers that run {@link #network()} directly
+     * (tests, benchmarks); close it to free what was computed in it.
+     */
+    public NDManager newScope() {
+        return model.getNDManager().newSubManager();
+    }
+
     /** The weights in DJL's parameter format, as stored in artifacts. */
     public byte[] weights() {
         return serialize(net);

@@ -11,7 +11,8 @@ package io.captioner.model.artifact;
  * @param trainImages images in the training set
  * @param trainPairs (image, caption) pairs in the training set
  * @param validationImages images in the validation set
- * @param batchSize images per batch (with all their captions)
+ * @param batchSize images per batch
+ * @param captionsPerImage captions per image and epoch (0: all)
  * @param learningRate Adam learning rate
  * @param seed random seed of initialization and shuffling
  * @param seconds wall-clock training time
@@ -25,6 +26,7 @@ public record TrainingSummary(
         int trainPairs,
         int validationImages,
         int batchSize,
+        int captionsPerImage,
         double learningRate,
         long seed,
         double seconds) {}

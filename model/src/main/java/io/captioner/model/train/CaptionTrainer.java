@@ -49,10 +49,16 @@ import org.slf4j.LoggerFactory;
  * Trains a captioner the way the seed does, with its bugs fixed: every (image, caption) pair is one
  * training example (the seed concatenated all captions of an image), teacher forcing with the image
  * feature as the LSTM's first step, cross-entropy over real tokens only (padding masked, like the
- * seed's {@code pack_padded_sequence}), Adam. Batches hold {@code batchSize} images with all their
- * captions, so each image is encoded once per epoch while every caption is a separate example;
- * frozen backbones are run once for the whole dataset. After each epoch the validation loss decides
- * early stopping, and the weights of the best epoch are kept.
+ * seed's {@code pack_padded_sequence}), Adam. After each epoch the validation loss (over all
+ * validation pairs) decides early stopping, and the weights of the best epoch are kept.
+ *
+ * <p>An epoch visits every training image once, in a new random order, with {@code
+ * captionsPerImage} of its captions (default 1; 0 means all). Captions rotate from epoch to epoch,
+ * so with 5 captions per image and the default, every (image, caption) pair has been used after 5
+ * epochs. The captions of one image describe the same content, so one caption per image per step
+ * gives nearly the same signal at a fifth of the decoder cost. A batch holds {@code batchSize}
+ * images; each is encoded once and its feature is shared by its captions in the batch. Frozen
+ * backbones run once for the whole dataset, before the first epoch.
  *
  * <p>Memory stays flat: every batch's arrays live in a sub-manager closed after the batch.
  */
@@ -70,6 +76,7 @@ public final class CaptionTrainer {
     private final int hiddenSize;
     private final int layers;
     private final int batchSize;
+    private final int captionsPerImage;
     private final int epochs;
     private final float learningRate;
     private final int patience;
@@ -88,6 +95,7 @@ public final class CaptionTrainer {
         this.hiddenSize = b.hiddenSize;
         this.layers = b.layers;
         this.batchSize = b.batchSize;
+        this.captionsPerImage = b.captionsPerImage;
         this.epochs = b.epochs;
         this.learningRate = b.learningRate;
         this.patience = b.patience;
@@ -231,7 +239,8 @@ public final class CaptionTrainer {
                 }
                 List<Integer> rows =
                         order.subList(b * batchSize, Math.min(order.size(), (b + 1) * batchSize));
-                double[] lossAndTokens = trainBatch(trainer, trainSet, rows);
+                double[] lossAndTokens =
+                        trainBatch(trainer, trainSet.batch(rows, epoch, captionsPerImage));
                 lossSum += lossAndTokens[0] * lossAndTokens[1];
                 tokenSum += lossAndTokens[1];
                 int batch = b + 1;
@@ -282,15 +291,15 @@ public final class CaptionTrainer {
                 trainSet.pairs(),
                 validationSet.size(),
                 batchSize,
+                captionsPerImage,
                 learningRate,
                 seed,
                 (System.nanoTime() - started) / 1e9);
     }
 
-    private double[] trainBatch(Trainer trainer, PreparedSet set, List<Integer> rows) {
-        CaptionBatch batch = set.batch(rows);
+    private double[] trainBatch(Trainer trainer, PreparedBatch batch) {
         try (NDManager scope = trainer.getManager().newSubManager()) {
-            NDList inputs = set.inputs(scope, batch);
+            NDList inputs = batch.inputs(scope);
             try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDArray logits = trainer.forward(inputs).head();
                 NDArray[] lossAndTokens = maskedCrossEntropy(logits, inputs.get(1));
@@ -311,9 +320,9 @@ public final class CaptionTrainer {
             for (int i = from; i < Math.min(set.size(), from + batchSize); i++) {
                 rows.add(i);
             }
-            CaptionBatch batch = set.batch(rows);
+            PreparedBatch batch = set.batch(rows, 1, 0);
             try (NDManager scope = trainer.getManager().newSubManager()) {
-                NDList inputs = set.inputs(scope, batch);
+                NDList inputs = batch.inputs(scope);
                 NDArray logits = trainer.evaluate(inputs).head();
                 NDArray[] lossAndTokens = maskedCrossEntropy(logits, inputs.get(1));
                 double tokens = lossAndTokens[1].getFloat();
@@ -502,12 +511,26 @@ public final class CaptionTrainer {
             return pairs;
         }
 
-        CaptionBatch batch(List<Integer> rows) {
+        /**
+         * The images of {@code rows} with {@code perImage} captions each (0: all), rotating by
+         * epoch and starting at a per-image offset so all captions get used.
+         */
+        PreparedBatch batch(List<Integer> rows, int epoch, int perImage) {
             List<int[][]> selected = new ArrayList<>(rows.size());
             for (int row : rows) {
-                selected.add(captions.get(row));
+                int[][] all = captions.get(row);
+                if (perImage == 0 || perImage >= all.length) {
+                    selected.add(all);
+                    continue;
+                }
+                int[][] some = new int[perImage][];
+                for (int j = 0; j < perImage; j++) {
+                    int index = ((epoch - 1) * perImage + j + row) % all.length;
+                    some[j] = all[index];
+                }
+                selected.add(some);
             }
-            return CaptionBatch.of(rows, selected);
+            return new PreparedBatch(this, CaptionBatch.of(rows, selected));
         }
 
         NDList inputs(NDManager scope, CaptionBatch batch) {
@@ -533,6 +556,13 @@ public final class CaptionTrainer {
         }
     }
 
+    /** A batch bound to the prepared images it indexes. */
+    private record PreparedBatch(PreparedSet set, CaptionBatch batch) {
+        NDList inputs(NDManager scope) {
+            return set.inputs(scope, batch);
+        }
+    }
+
     /** Configures a {@link CaptionTrainer}; defaults follow the seed (embed 256, hidden 512). */
     public static final class Builder {
         private EncoderType encoder;
@@ -540,6 +570,7 @@ public final class CaptionTrainer {
         private int hiddenSize = 512;
         private int layers = 1;
         private int batchSize = 16;
+        private int captionsPerImage = 1;
         private int epochs = 10;
         private float learningRate = 1e-3f;
         private int patience = 3;
@@ -587,6 +618,15 @@ public final class CaptionTrainer {
         /** Images per batch, each with all its captions, default 16. */
         public Builder optBatchSize(int images) {
             this.batchSize = images;
+            return this;
+        }
+
+        /**
+         * Captions per image and epoch, rotating between epochs; 0 uses every caption in every
+         * epoch. Default 1.
+         */
+        public Builder optCaptionsPerImage(int count) {
+            this.captionsPerImage = count;
             return this;
         }
 
@@ -672,6 +712,10 @@ public final class CaptionTrainer {
             requirePositive("layers", layers);
             requirePositive("batchSize", batchSize);
             requirePositive("epochs", epochs);
+            if (captionsPerImage < 0) {
+                throw new IllegalArgumentException(
+                        "captionsPerImage must be >= 0 (0 = all), was " + captionsPerImage);
+            }
             requirePositive("patience", patience);
             requirePositive("vocabMinCount", vocabMinCount);
             if (!(learningRate > 0f)) {

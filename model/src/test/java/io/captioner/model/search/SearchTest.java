@@ -43,15 +43,7 @@ class SearchTest {
     @BeforeAll
     static void createModel() {
         captioner = TestModels.randomCaptioner(TestModels.vocabulary(1), 8, 16, 1, 7);
-        manager =
-                captioner
-                        .network()
-                        .getParameters()
-                        .get(0)
-                        .getValue()
-                        .getArray()
-                        .getManager()
-                        .newSubManager();
+        manager = captioner.newScope();
     }
 
     @AfterAll
