@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DatasetCommand.class,
             TrainCommand.class,
+            EvaluateCommand.class,
+            CaptionCommand.class,
             ScoreCommand.class
         })
 public final class CaptionerCli implements Runnable {
