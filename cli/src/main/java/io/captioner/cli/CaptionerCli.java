@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Kafka-native image captioning: run the stack, train, evaluate and serve.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            StackCommand.class,
             DatasetCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
