@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             StackCommand.class,
             DatasetCommand.class,
             TrainCommand.class,
+            EvaluateCommand.class,
+            CaptionCommand.class,
             ScoreCommand.class
         })
 public final class CaptionerCli implements Runnable {

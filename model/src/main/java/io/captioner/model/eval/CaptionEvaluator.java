@@ -1,5 +1,8 @@
 package io.captioner.model.eval;
 
+import io.captioner.model.CaptionResult;
+import io.captioner.model.Captioner;
+import io.captioner.model.DecodingOptions;
 import io.captioner.model.data.CaptionedImage;
 import io.captioner.model.metrics.CaptionMetrics;
 import io.captioner.model.metrics.MetricScores;
@@ -40,6 +43,27 @@ public final class CaptionEvaluator {
     /** Starts a builder; every setting is optional (batches of 32, five examples). */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Captions every image with a loaded model and scores the result.
+     *
+     * @param captioner the model; not closed here
+     * @param decoding greedy or beam search settings for every image
+     * @param dataset images with their references; ids must be unique
+     * @return corpus metrics, image count, elapsed time and the first few examples
+     * @throws IllegalArgumentException for an empty dataset or duplicate ids
+     */
+    public EvaluationReport evaluate(
+            Captioner captioner, DecodingOptions decoding, List<CaptionedImage> dataset) {
+        Objects.requireNonNull(captioner, "captioner");
+        Objects.requireNonNull(decoding, "decoding");
+        return evaluate(
+                images ->
+                        captioner.caption(images, decoding).stream()
+                                .map(CaptionResult::text)
+                                .toList(),
+                dataset);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.captioner.model.data.SyntheticScene.Palette;
 import io.captioner.model.data.SyntheticScene.Relation;
 import io.captioner.model.data.SyntheticScene.SceneObject;
+import io.captioner.model.metrics.CaptionMetrics;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +201,38 @@ class SyntheticDatasetTest {
                 .contains("red", "green", "blue", "yellow", "purple", "orange", "white", "black")
                 .contains("small", "large", "above", "left");
         assertThat(pairs).isBetween(150, 250);
+    }
+
+    @Test
+    void shouldLetTheMetricsSeparateContentAwareFromContentBlindCaptions() {
+        // given the references of 200 images
+        Map<String, List<String>> refs = new LinkedHashMap<>();
+        Map<String, String> canonical = new LinkedHashMap<>();
+        Map<String, String> wrongColours = new LinkedHashMap<>();
+        Map<String, String> constant = new LinkedHashMap<>();
+        for (CaptionedImage image : dataset(29, 200).generate()) {
+            refs.put(image.id(), image.captions());
+            String c = image.captions().get(0);
+            canonical.put(image.id(), c);
+            // every object colour replaced by one that is certainly wrong
+            String wrong = c;
+            for (String colour : objectColourWordsInOrder(c)) {
+                wrong =
+                        wrong.replace(
+                                " " + colour + " ",
+                                " " + (colour.equals("red") ? "blue" : "red") + " ");
+            }
+            wrongColours.put(image.id(), wrong);
+            constant.put(image.id(), "a large red circle on a gray background");
+        }
+
+        // then seeing the content is rewarded and ignoring it is not
+        double perfect = CaptionMetrics.score(refs, canonical).bleu4();
+        double colourBlind = CaptionMetrics.score(refs, wrongColours).bleu4();
+        double blind = CaptionMetrics.score(refs, constant).bleu4();
+        assertThat(perfect).isGreaterThan(0.99);
+        assertThat(colourBlind).isLessThan(0.6).isGreaterThan(blind);
+        assertThat(blind).isLessThan(0.3);
     }
 
     @Test

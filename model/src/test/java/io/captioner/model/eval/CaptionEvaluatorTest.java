@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.captioner.model.Captioner;
+import io.captioner.model.DecodingOptions;
+import io.captioner.model.TestModels;
 import io.captioner.model.data.CaptionedImage;
 import io.captioner.model.data.SyntheticDataset;
 import io.captioner.model.metrics.CaptionMetrics;
@@ -100,6 +103,32 @@ class CaptionEvaluatorTest {
                 CaptionEvaluator.builder().optBatchSize(5).build().evaluate(reversed, DATA);
 
         assertThat(report.metrics().get("BLEU_4")).isLessThan(0.9);
+    }
+
+    @Test
+    void shouldEvaluateARealModelWithTheCaptionsItProducesForEachImage() {
+        // given an untrained tiny captioner: its captions are arbitrary but deterministic
+        try (Captioner captioner =
+                TestModels.randomCaptioner(TestModels.vocabulary(12), 8, 16, 1, 5)) {
+            DecodingOptions decoding = DecodingOptions.greedy().withMaxLength(6);
+
+            EvaluationReport report =
+                    CaptionEvaluator.builder()
+                            .optBatchSize(3)
+                            .build()
+                            .evaluate(captioner, decoding, DATA);
+
+            // then the report scores exactly the captions the model gives image by image
+            Map<String, List<String>> refs = new LinkedHashMap<>();
+            Map<String, String> hyps = new LinkedHashMap<>();
+            for (CaptionedImage image : DATA) {
+                refs.put(image.id(), image.captions());
+                hyps.put(image.id(), captioner.caption(image.image(), decoding).text());
+            }
+            assertThat(report.images()).isEqualTo(DATA.size());
+            assertThat(report.examples().get(1).hypothesis()).isEqualTo(hyps.get(DATA.get(1).id()));
+            assertThat(report.metrics()).isEqualTo(CaptionMetrics.score(refs, hyps).asMap());
+        }
     }
 
     @Test
