@@ -202,8 +202,7 @@ public final class SyntheticDataset {
 
     /** Builder for {@link SyntheticDataset}; validation happens in {@link #build()}. */
     public static final class Builder {
-        private Long seedOrNull;
-        private long seed;
+        private Long seed;
         private int images = -1;
         private int imageSize = DEFAULT_IMAGE_SIZE;
         private double twoObjectFraction = DEFAULT_TWO_OBJECT_FRACTION;
@@ -212,7 +211,6 @@ public final class SyntheticDataset {
 
         /** Sets the seed (required); the same seed always yields the same dataset. */
         public Builder setSeed(long seed) {
-            this.seedOrNull = seed;
             this.seed = seed;
             return this;
         }
@@ -237,7 +235,7 @@ public final class SyntheticDataset {
 
         /** Validates the settings and builds the dataset. */
         public SyntheticDataset build() {
-            if (seedOrNull == null) {
+            if (seed == null) {
                 throw new IllegalStateException("setSeed is required");
             }
             if (images < 1) {
