@@ -14,7 +14,10 @@ import picocli.CommandLine.Command;
             StackCommand.class,
             DatasetCommand.class,
             TrainCommand.class,
-            ScoreCommand.class
+            ScoreCommand.class,
+            PublishCommand.class,
+            CaptionsCommand.class,
+            FailuresCommand.class
         })
 public final class CaptionerCli implements Runnable {
 
