@@ -203,6 +203,47 @@ class TopicTailCommandsIT {
     }
 
     @Test
+    void shouldEndAFollowNormallyAtTheTimeout() throws Exception {
+        createTopics("timeout.");
+
+        CliRun run = tail("captions", "timeout.", "--follow", "--timeout", "1");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void shouldFailWhenTheTimeoutComesBeforeMaxRecords() throws Exception {
+        Topics topics = createTopics("short.");
+        produceCommitted(topics.captions(), caption("img-1"));
+
+        CliRun run =
+                tail(
+                        "captions",
+                        "short.",
+                        "--from-beginning",
+                        "--follow",
+                        "--max-records",
+                        "2",
+                        "--timeout",
+                        "2");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.outLines()).hasSize(1);
+        assertThat(run.err()).contains("timed out after 2 s with 1 record printed of 2");
+    }
+
+    @Test
+    void shouldWaitForAMissingTopicWhenFollowingUntilTheTimeout() {
+        CliRun run = tail("failures", "later.", "--follow", "--timeout", "1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err())
+                .contains("waiting for topic later.captions-dlq to be created")
+                .contains("timed out waiting for topic later.captions-dlq");
+    }
+
+    @Test
     void shouldFailWhenTheTopicDoesNotExist() {
         CliRun run = tail("captions", "absent.", "--from-beginning");
 
