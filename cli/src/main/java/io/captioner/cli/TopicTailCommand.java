@@ -99,6 +99,7 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile Consumer<byte[], byte[]> consumer;
+    private boolean topicWasMissing;
 
     /** The topic to print. */
     abstract Topic<String, V> topic(Topics topics);
@@ -180,7 +181,8 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
             return stopRequested ? CommandLine.ExitCode.OK : 1;
         }
         consumer.assign(partitions);
-        if (fromBeginning) {
+        // A topic created while we waited holds only records that are new to this run.
+        if (fromBeginning || topicWasMissing) {
             consumer.seekToBeginning(partitions);
         } else {
             consumer.seekToEnd(partitions);
@@ -282,6 +284,7 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
                 err.println(spec.name() + ": timed out waiting for topic " + topic);
                 return null;
             }
+            topicWasMissing = true;
             if (!noted) {
                 err.println(spec.name() + ": waiting for topic " + topic + " to be created");
                 err.flush();

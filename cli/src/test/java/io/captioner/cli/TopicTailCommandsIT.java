@@ -244,6 +244,28 @@ class TopicTailCommandsIT {
     }
 
     @Test
+    void shouldPrintRecordsOfATopicCreatedWhileFollowingWaitedForIt() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Future<Integer> exit =
+                runInBackground(
+                        "created.",
+                        new CommandLine(new CaptionsCommand()),
+                        out,
+                        err,
+                        "--follow",
+                        "--max-records",
+                        "1");
+        awaitOutput(err, "waiting for topic created.captions");
+
+        Topics topics = createTopics("created.");
+        produceCommitted(topics.captions(), caption("img-new"));
+
+        assertThat(exit.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("img-new\t");
+    }
+
+    @Test
     void shouldFailWhenTheTopicDoesNotExist() {
         CliRun run = tail("captions", "absent.", "--from-beginning");
 
@@ -320,10 +342,19 @@ class TopicTailCommandsIT {
 
     private Future<Integer> runInBackground(
             String prefix, CommandLine commandLine, StringWriter out, String... args) {
+        return runInBackground(prefix, commandLine, out, new StringWriter(), args);
+    }
+
+    private Future<Integer> runInBackground(
+            String prefix,
+            CommandLine commandLine,
+            StringWriter out,
+            StringWriter err,
+            String... args) {
         List<String> all = new ArrayList<>(connection(prefix));
         all.addAll(List.of(args));
         commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(new StringWriter(), true));
+        commandLine.setErr(new PrintWriter(err, true));
         return background.submit(() -> commandLine.execute(all.toArray(String[]::new)));
     }
 
