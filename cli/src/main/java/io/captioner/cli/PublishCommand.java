@@ -38,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -189,7 +190,16 @@ public final class PublishCommand implements Callable<Integer> {
             Optional<Throwable> error = failureOf(sent.get(i));
             if (error.isPresent()) {
                 failed++;
-                err.println("publish: " + image.path() + ": not sent: " + error.get().getMessage());
+                String hint =
+                        error.get() instanceof TimeoutException
+                                ? " (is Kafka reachable at " + kafka.bootstrap() + "?)"
+                                : "";
+                err.println(
+                        "publish: "
+                                + image.path()
+                                + ": not sent: "
+                                + error.get().getMessage()
+                                + hint);
                 continue;
             }
             published++;

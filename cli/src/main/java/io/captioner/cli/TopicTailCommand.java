@@ -200,6 +200,14 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
                 return CommandLine.ExitCode.OK;
             }
             if (!follow && caughtUp(consumer, end)) {
+                if (printed == 0 && !fromBeginning) {
+                    err.println(
+                            name
+                                    + ": nothing new on "
+                                    + topic.name()
+                                    + "; --from-beginning prints the records already there,"
+                                    + " --follow waits for new ones");
+                }
                 return CommandLine.ExitCode.OK;
             }
             long remainingNanos = deadline - System.nanoTime();

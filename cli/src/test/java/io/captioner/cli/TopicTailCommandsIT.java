@@ -114,6 +114,7 @@ class TopicTailCommandsIT {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("nothing new on end.captions");
     }
 
     @Test
