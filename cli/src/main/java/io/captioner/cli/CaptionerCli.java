@@ -16,7 +16,10 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             CaptionCommand.class,
-            ScoreCommand.class
+            ScoreCommand.class,
+            PublishCommand.class,
+            CaptionsCommand.class,
+            FailuresCommand.class
         })
 public final class CaptionerCli implements Runnable {
 
