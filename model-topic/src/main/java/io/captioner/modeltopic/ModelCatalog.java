@@ -17,6 +17,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -465,9 +466,7 @@ public final class ModelCatalog implements AutoCloseable {
                                 String.format(Locale.ROOT, "%012d.chunk", spoolSequence++));
                 try (var channel =
                         Files.newByteChannel(
-                                file,
-                                java.nio.file.StandardOpenOption.CREATE_NEW,
-                                java.nio.file.StandardOpenOption.WRITE)) {
+                                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     ByteBuffer source = data.duplicate();
                     while (source.hasRemaining()) {
                         channel.write(source);

@@ -20,11 +20,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -156,7 +161,7 @@ public final class ModelPublisher implements AutoCloseable {
                 throw new ModelPublishException(
                         Reason.VERSION_CONFLICT,
                         String.format(
-                                java.util.Locale.ROOT,
+                                Locale.ROOT,
                                 "model %s version %s exists with sha256 %s; refusing to"
                                         + " overwrite it with %s (choose a new version)",
                                 name,
@@ -170,6 +175,12 @@ public final class ModelPublisher implements AutoCloseable {
                     () -> {
                         if (writeChunks) {
                             sendChunks(artifact, manifest);
+                            // Leftovers of an earlier, incomplete upload with another chunk size.
+                            for (int index : catalog.chunkIndexes(name, version)) {
+                                if (index >= manifest.getChunkCount()) {
+                                    tombstone(ModelTopicKeys.chunk(name, version, index));
+                                }
+                            }
                             send(ModelTopicKeys.manifest(name, version), manifest);
                         } else {
                             LOG.info(
@@ -314,7 +325,7 @@ public final class ModelPublisher implements AutoCloseable {
             throw new ModelPublishException(
                     Reason.INCOMPLETE_VERSION,
                     String.format(
-                            java.util.Locale.ROOT,
+                            Locale.ROOT,
                             "model %s version %s has %d of %d chunks; refusing to activate it",
                             name,
                             version,
@@ -357,28 +368,28 @@ public final class ModelPublisher implements AutoCloseable {
         if (retainVersions == 0) {
             return List.of();
         }
-        List<ModelVersionSummary> versions = new ArrayList<>(catalog.versions(name));
-        if (justPublished != null
-                && versions.stream().noneMatch(v -> v.version().equals(justPublished))) {
-            // Not in the snapshot yet, but it is the newest version and counts against retention.
-            versions.add(null);
+        List<ModelVersionSummary> versions = catalog.versions(name);
+        // The newest retainVersions versions, counting one just published but not yet read back.
+        Set<String> keep = new HashSet<>();
+        if (justPublished != null) {
+            keep.add(justPublished);
         }
-        int removable = versions.size() - retainVersions;
+        for (int i = versions.size() - 1; i >= 0 && keep.size() < retainVersions; i--) {
+            keep.add(versions.get(i).version());
+        }
+        if (active != null) {
+            keep.add(active);
+        }
         List<String> pruned = new ArrayList<>();
-        for (int i = 0; i < versions.size() && removable > 0; i++) {
-            ModelVersionSummary candidate = versions.get(i);
-            if (candidate == null
-                    || candidate.version().equals(active)
-                    || candidate.version().equals(justPublished)) {
-                continue;
+        for (ModelVersionSummary candidate : versions) {
+            if (!keep.contains(candidate.version())) {
+                tombstone(catalog, candidate);
+                pruned.add(candidate.version());
             }
-            tombstone(catalog, candidate);
-            pruned.add(candidate.version());
-            removable--;
         }
         if (!pruned.isEmpty()) {
             LOG.info(
-                    "Pruning model {} versions {} (keeping {} and active {})",
+                    "Pruned model {} versions {}, keeping the newest {} and active {}",
                     name,
                     pruned,
                     retainVersions,
@@ -391,17 +402,19 @@ public final class ModelPublisher implements AutoCloseable {
         String name = version.modelName();
         String v = version.version();
         // Every announced chunk key, and any present beyond it (e.g. from another chunk size).
-        java.util.SortedSet<Integer> indexes =
-                new java.util.TreeSet<>(catalog.chunkIndexes(name, v));
+        SortedSet<Integer> indexes = new TreeSet<>(catalog.chunkIndexes(name, v));
         int announced = version.manifest().map(ModelManifest::getChunkCount).orElse(0);
         for (int i = 0; i < announced; i++) {
             indexes.add(i);
         }
         for (int i : indexes) {
-            producer.send(
-                    new ProducerRecord<>(topic.name(), ModelTopicKeys.chunk(name, v, i), null));
+            tombstone(ModelTopicKeys.chunk(name, v, i));
         }
-        producer.send(new ProducerRecord<>(topic.name(), ModelTopicKeys.manifest(name, v), null));
+        tombstone(ModelTopicKeys.manifest(name, v));
+    }
+
+    private void tombstone(String key) {
+        producer.send(new ProducerRecord<>(topic.name(), key, null));
     }
 
     private void sendChunks(Path artifact, ModelManifest manifest) {
