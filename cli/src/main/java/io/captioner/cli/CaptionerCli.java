@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Kafka-native image captioning: run the stack, train, evaluate and serve.",
-        subcommands = {CommandLine.HelpCommand.class, ScoreCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            StackCommand.class,
+            DatasetCommand.class,
+            TrainCommand.class,
+            ScoreCommand.class
+        })
 public final class CaptionerCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,309 @@
+package io.captioner.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.captioner.model.Captioner;
+import io.captioner.model.artifact.TrainingSummary;
+import io.captioner.model.data.CaptionedImage;
+import io.captioner.model.data.DatasetSpec;
+import io.captioner.model.train.CaptionTrainer;
+import io.captioner.model.train.TrainingListener;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code captioner train}: trains a captioning model on a dataset and writes one artifact file,
+ * showing progress (epoch, batch, loss, ETA) on stderr.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a captioning model (CNN encoder + LSTM decoder) and save it as one artifact"
+                    + " file.",
+            "The images are split deterministically into 90% training and 10% validation"
+                    + " (early stopping)."
+        })
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--dataset",
+            required = true,
+            paramLabel = "SPEC",
+            description = "synthetic:SEED or flickr8k:DIR.")
+    String dataset;
+
+    @Option(
+            names = "--images",
+            required = true,
+            paramLabel = "N",
+            description = "Number of images to use (training + validation).")
+    int images;
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FILE",
+            description = "Model artifact to write.")
+    Path out;
+
+    @Option(
+            names = "--epochs",
+            paramLabel = "E",
+            defaultValue = "10",
+            description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(
+            names = "--encoder",
+            paramLabel = "NAME",
+            defaultValue = "tiny-cnn",
+            description = "tiny-cnn, resnet18 or resnet50 (default: ${DEFAULT-VALUE}).")
+    String encoder;
+
+    @Option(
+            names = "--encoder-weights",
+            paramLabel = "FILE",
+            description =
+                    "Pretrained ResNet weights: DJL ResNetV1 PREFIX-NNNN.params or a TorchScript"
+                            + " .pt feature extractor.")
+    Path encoderWeights;
+
+    @Option(
+            names = "--allow-random-encoder-weights",
+            description = "Allow a ResNet with random frozen weights (meaningless captions).")
+    boolean allowRandomEncoderWeights;
+
+    @Option(
+            names = "--batch-size",
+            paramLabel = "B",
+            defaultValue = "16",
+            description =
+                    "Images per batch, each with all its captions (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(
+            names = "--learning-rate",
+            paramLabel = "LR",
+            defaultValue = "1e-3",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(
+            names = "--embed-size",
+            defaultValue = "256",
+            description = "Embedding size (default: ${DEFAULT-VALUE}).")
+    int embedSize;
+
+    @Option(
+            names = "--hidden-size",
+            defaultValue = "512",
+            description = "LSTM hidden size (default: ${DEFAULT-VALUE}).")
+    int hiddenSize;
+
+    @Option(
+            names = "--layers",
+            defaultValue = "1",
+            description = "LSTM layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(
+            names = "--patience",
+            defaultValue = "3",
+            description =
+                    "Epochs without validation improvement before stopping (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(
+            names = "--vocab-min-count",
+            defaultValue = "1",
+            description = "Minimum word count for the vocabulary (default: ${DEFAULT-VALUE}).")
+    int vocabMinCount;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description =
+                    "Seed for the split, initialization and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--name", defaultValue = "captioner", description = "Model name.")
+    String name;
+
+    @Option(
+            names = "--warm-start",
+            paramLabel = "FILE",
+            description = "Continue training from this model artifact.")
+    Path warmStart;
+
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            description = "cpu, gpu or gpu0..; default: a GPU when present, else the CPU.")
+    String device;
+
+    @Option(names = "--json", description = "Print a JSON summary as the last stdout line.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (images < 2) {
+            err.println("--images must be at least 2");
+            return 2;
+        }
+        List<CaptionedImage> all;
+        try {
+            all = DatasetSpec.parse(dataset).load(images);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        List<CaptionedImage> shuffled = new ArrayList<>(all);
+        Collections.shuffle(shuffled, new Random(seed));
+        int validationCount = shuffled.size() >= 10 ? Math.max(1, shuffled.size() / 10) : 0;
+        List<CaptionedImage> validation = shuffled.subList(0, validationCount);
+        List<CaptionedImage> train = shuffled.subList(validationCount, shuffled.size());
+
+        long started = System.nanoTime();
+        Captioner warm = warmStart == null ? null : Captioner.load(warmStart, device());
+        try {
+            CaptionTrainer.Builder builder =
+                    CaptionTrainer.builder()
+                            .setEncoder(encoder)
+                            .optEmbedSize(embedSize)
+                            .optHiddenSize(hiddenSize)
+                            .optLayers(layers)
+                            .optBatchSize(batchSize)
+                            .optEpochs(epochs)
+                            .optLearningRate(learningRate)
+                            .optPatience(patience)
+                            .optVocabMinCount(vocabMinCount)
+                            .optSeed(seed)
+                            .optModelName(name)
+                            .optDevice(device())
+                            .optEncoderWeights(encoderWeights)
+                            .optAllowRandomEncoderWeights(allowRandomEncoderWeights)
+                            .optListener(new ProgressBar(err));
+            if (warm != null) {
+                builder.optWarmStart(warm);
+            }
+            try (Captioner model = builder.build().train(train, validation)) {
+                model.save(out);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                TrainingSummary t = model.manifest().training();
+                err.printf(
+                        Locale.ROOT,
+                        "saved %s version %s (%d epochs, validation loss %.4f) in %.1fs%n",
+                        out,
+                        model.manifest().version(),
+                        t.epochs(),
+                        t.validationLoss(),
+                        seconds);
+                if (json) {
+                    ObjectMapper mapper = new ObjectMapper();
+                    ObjectNode node = mapper.createObjectNode();
+                    node.put("out", out.toAbsolutePath().toString());
+                    node.put("name", model.manifest().name());
+                    node.put("version", model.manifest().version());
+                    node.put("encoder", model.architecture().encoder());
+                    node.put("train_images", train.size());
+                    node.put("validation_images", validation.size());
+                    node.put("epochs", t.epochs());
+                    node.put("best_epoch", t.bestEpoch());
+                    putNumber(node, "train_loss", t.trainLoss());
+                    putNumber(node, "validation_loss", t.validationLoss());
+                    node.put("seconds", Math.round(seconds * 10) / 10.0);
+                    stdout.println(mapper.writeValueAsString(node));
+                } else {
+                    stdout.println(out);
+                }
+                stdout.flush();
+            }
+        } finally {
+            if (warm != null) {
+                warm.close();
+            }
+        }
+        return 0;
+    }
+
+    private Device device() {
+        return device == null ? null : Device.fromName(device);
+    }
+
+    private static void putNumber(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
+    }
+
+    /** One self-overwriting stderr line per epoch: batch, loss and estimated time left. */
+    static final class ProgressBar implements TrainingListener {
+        private static final int WIDTH = 24;
+        private final PrintWriter err;
+        private final long started = System.nanoTime();
+        private int epochs;
+        private long batchesDone;
+
+        ProgressBar(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void onEpochStart(int epoch, int epochCount, int batches) {
+            this.epochs = epochCount;
+        }
+
+        @Override
+        public void onBatch(int epoch, int batch, int batches, double loss) {
+            batchesDone++;
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            long remaining = (long) (epochs - epoch) * batches + (batches - batch);
+            double eta = elapsed / batchesDone * remaining;
+            int filled = (int) ((long) WIDTH * batch / batches);
+            err.printf(
+                    Locale.ROOT,
+                    "\repoch %d/%d [%s%s] %d/%d loss %.4f ETA %s\u001b[K",
+                    epoch,
+                    epochs,
+                    "#".repeat(filled),
+                    "-".repeat(WIDTH - filled),
+                    batch,
+                    batches,
+                    loss,
+                    duration(eta));
+            err.flush();
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, double trainLoss, double validationLoss) {
+            err.printf(Locale.ROOT, "  train %.4f validation %.4f%n", trainLoss, validationLoss);
+            err.flush();
+        }
+
+        static String duration(double seconds) {
+            long s = Math.round(seconds);
+            return s >= 3600
+                    ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+                    : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+    }
+}

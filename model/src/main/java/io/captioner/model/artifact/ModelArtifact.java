@@ -1,0 +1,207 @@
+package io.captioner.model.artifact;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The single-file model format: a zip with {@code manifest.json} (see {@link ModelManifest}),
+ * {@code vocabulary.txt} (one word per line, index order) and {@code weights.bin} (DJL {@code
+ * Block.saveParameters} of the whole network). Reading checks the format version and the weights'
+ * SHA-256, so a truncated or tampered file fails loudly instead of producing odd captions.
+ */
+public final class ModelArtifact {
+
+    /** The format version this build writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** Zip entry holding the manifest. */
+    public static final String MANIFEST_ENTRY = "manifest.json";
+
+    /** Zip entry holding the vocabulary. */
+    public static final String VOCABULARY_ENTRY = "vocabulary.txt";
+
+    /** Zip entry holding the weights. */
+    public static final String WEIGHTS_ENTRY = "weights.bin";
+
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private static final DateTimeFormatter VERSION_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+                    .withZone(ZoneOffset.UTC);
+
+    private ModelArtifact() {}
+
+    /** The manifest and weights read from an artifact file. */
+    public record Contents(ModelManifest manifest, byte[] weights) {}
+
+    /**
+     * Version string for weights created at {@code time}: {@code yyyyMMdd'T'HHmmss'Z'-<8 hex>},
+     * which sorts by creation time and tells apart models saved in the same second.
+     */
+    public static String version(Instant time, String weightsSha256) {
+        return VERSION_TIME.format(time.truncatedTo(ChronoUnit.SECONDS))
+                + "-"
+                + weightsSha256.substring(0, 8);
+    }
+
+    /** Hex SHA-256 of some bytes. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * Writes an artifact atomically (a temporary file in the same directory, then a rename); the
+     * manifest's checksum must match the weights.
+     */
+    public static void write(Path file, ModelManifest manifest, byte[] weights) throws IOException {
+        if (!sha256(weights).equals(manifest.weightsSha256())) {
+            throw new IllegalArgumentException("manifest checksum does not match the weights");
+        }
+        Path absolute = file.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(temp);
+                    ZipOutputStream zip = new ZipOutputStream(out)) {
+                put(zip, MANIFEST_ENTRY, MAPPER.writeValueAsBytes(manifest));
+                put(
+                        zip,
+                        VOCABULARY_ENTRY,
+                        (String.join("\n", manifest.vocabulary()) + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                put(zip, WEIGHTS_ENTRY, weights);
+            }
+            try {
+                Files.move(
+                        temp,
+                        absolute,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Reads and verifies an artifact: format version, entries, vocabulary and checksum. */
+    public static Contents read(Path file) throws IOException {
+        Map<String, byte[]> entries = new HashMap<>();
+        try (InputStream in = Files.newInputStream(file);
+                ZipInputStream zip = new ZipInputStream(in)) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                entries.put(entry.getName(), zip.readAllBytes());
+            }
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "model artifact not found");
+        }
+        byte[] manifestBytes = entries.get(MANIFEST_ENTRY);
+        if (manifestBytes == null) {
+            throw new ModelArtifactException(
+                    file + " is not a captioner model artifact (no " + MANIFEST_ENTRY + ")");
+        }
+        ModelManifest manifest = parseManifest(file, manifestBytes);
+        byte[] weights = entries.get(WEIGHTS_ENTRY);
+        if (weights == null) {
+            throw new ModelArtifactException(file + " has no " + WEIGHTS_ENTRY + " entry");
+        }
+        String actual = sha256(weights);
+        if (!actual.equals(manifest.weightsSha256())) {
+            throw new ModelArtifactException(
+                    "checksum mismatch in "
+                            + file
+                            + ": expected "
+                            + manifest.weightsSha256()
+                            + " got "
+                            + actual);
+        }
+        byte[] vocabularyBytes = entries.get(VOCABULARY_ENTRY);
+        if (vocabularyBytes != null) {
+            List<String> words =
+                    new String(vocabularyBytes, StandardCharsets.UTF_8).lines().toList();
+            if (!words.equals(manifest.vocabulary())) {
+                throw new ModelArtifactException(
+                        file + ": " + VOCABULARY_ENTRY + " disagrees with the manifest");
+            }
+        }
+        return new Contents(manifest, weights);
+    }
+
+    /** Serializes a manifest the way artifacts store it, for tools that show it. */
+    public static String toJson(ModelManifest manifest) {
+        try {
+            return MAPPER.writeValueAsString(manifest);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("manifest is not serializable", e);
+        }
+    }
+
+    private static ModelManifest parseManifest(Path file, byte[] bytes) throws IOException {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ModelArtifactException(file + ": unreadable manifest", e);
+        }
+        JsonNode version = tree == null ? null : tree.get("formatVersion");
+        if (version == null || !version.canConvertToInt()) {
+            throw new ModelArtifactException(file + ": manifest has no formatVersion");
+        }
+        if (version.intValue() != FORMAT_VERSION) {
+            throw new ModelArtifactException(
+                    "unsupported model artifact format version "
+                            + version.intValue()
+                            + " in "
+                            + file
+                            + "; this build reads version "
+                            + FORMAT_VERSION);
+        }
+        try {
+            return MAPPER.treeToValue(tree, ModelManifest.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ModelArtifactException(file + ": invalid manifest: " + e.getMessage(), e);
+        }
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+}

@@ -1,0 +1,200 @@
+package io.captioner.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The seed's captioning network as one DJL block: a CNN backbone, a Linear + BatchNorm1d projection
+ * of its pooled features to the embedding size, and an LSTM decoder that reads the projected image
+ * feature as its first time step, then word embeddings, and predicts the next word through a Linear
+ * layer over the vocabulary.
+ *
+ * <p>Training uses {@link #forward} on {@code (pixels, captionIds, imageIndex)}: several captions
+ * may share one image, so each image is encoded once and its feature is gathered per caption.
+ * Instead of pixels (N, 3, S, S) the first input may be precomputed backbone features (N,
+ * featureSize), which is how frozen backbones avoid recomputing the same features every epoch.
+ * Decoding uses {@link #startDecoding} and {@link #decodeStep}, which carry the LSTM's {@code (h,
+ * c)} states between steps.
+ */
+public final class CaptionNet extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Architecture architecture;
+    private final Block backbone;
+    private final Linear projection;
+    private final BatchNorm projectionNorm;
+    private final TokenEmbedding embedding;
+    private final LSTM lstm;
+    private final Linear classifier;
+
+    /**
+     * Assembles the network around a backbone; the backbone may already hold pretrained parameters,
+     * which initialization then keeps.
+     */
+    public CaptionNet(Architecture architecture, Block backbone) {
+        super(VERSION);
+        this.architecture = architecture;
+        this.backbone = addChildBlock("backbone", backbone);
+        this.projection =
+                addChildBlock(
+                        "projection", Linear.builder().setUnits(architecture.embedSize()).build());
+        // BatchNorm1d over the feature axis of (N, embed), as in the seed's EncoderCNN.
+        this.projectionNorm =
+                addChildBlock("projectionNorm", BatchNorm.builder().optAxis(1).build());
+        this.embedding =
+                addChildBlock(
+                        "embedding",
+                        new TokenEmbedding(
+                                architecture.vocabularySize(), architecture.embedSize()));
+        this.lstm =
+                addChildBlock(
+                        "lstm",
+                        LSTM.builder()
+                                .setStateSize(architecture.hiddenSize())
+                                .setNumLayers(architecture.layers())
+                                .optBatchFirst(true)
+                                .optReturnState(true)
+                                .build());
+        this.classifier =
+                addChildBlock(
+                        "classifier",
+                        Linear.builder().setUnits(architecture.vocabularySize()).build());
+    }
+
+    /** The sizes this network was built with. */
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    /** The image backbone, frozen or trainable depending on the encoder. */
+    public Block backbone() {
+        return backbone;
+    }
+
+    /** Whether the backbone's parameters are trained along with the decoder. */
+    public boolean backboneTrainable() {
+        return architecture.encoderType().trainable();
+    }
+
+    /** Input shapes for {@link #initialize}: a batch of images and their caption ids. */
+    public Shape[] trainingInputShapes(int images, int captions, int length) {
+        int size = architecture.inputSize();
+        return new Shape[] {
+            new Shape(images, 3, size, size), new Shape(captions, length), new Shape(captions)
+        };
+    }
+
+    /**
+     * Pooled backbone features (N, featureSize) of normalized pixels (N, 3, S, S); a frozen
+     * backbone runs in inference mode and its output carries no gradient.
+     */
+    public NDArray backboneFeatures(ParameterStore ps, NDArray pixels, boolean training) {
+        boolean trainBackbone = training && backboneTrainable();
+        NDArray features = backbone.forward(ps, new NDList(pixels), trainBackbone).head();
+        if (features.getShape().dimension() != 2) {
+            features = features.reshape(features.getShape().get(0), -1);
+        }
+        return trainBackbone ? features : features.stopGradient();
+    }
+
+    /** Projects backbone features to the embedding size: Linear then BatchNorm1d. */
+    public NDArray project(ParameterStore ps, NDArray backboneFeatures, boolean training) {
+        NDArray projected = projection.forward(ps, new NDList(backboneFeatures), training).head();
+        return projectionNorm.forward(ps, new NDList(projected), training).head();
+    }
+
+    /**
+     * Teacher-forced logits (N, L, V): step 0 reads the image feature, step t reads token t-1 of
+     * the caption, so the logits at step t score token t (step 0's output is unused).
+     *
+     * @param projected projected image features (B, embed)
+     * @param captionIds padded {@code <start> w.. <end>} ids (N, L), int64
+     * @param imageIndex for each caption the row of its image in {@code projected} (N), int64
+     */
+    public NDArray teacherForcedLogits(
+            ParameterStore ps,
+            NDArray projected,
+            NDArray captionIds,
+            NDArray imageIndex,
+            boolean training) {
+        long length = captionIds.getShape().get(1);
+        NDArray perCaption = Embedding.embedding(imageIndex, projected, SparseFormat.DENSE).head();
+        NDArray words = captionIds.get(":, :{}", length - 1);
+        NDArray wordVectors = embedding.forward(ps, new NDList(words), training).head();
+        NDArray inputs = perCaption.expandDims(1).concat(wordVectors, 1);
+        NDArray hidden = lstm.forward(ps, new NDList(inputs), training).head();
+        return classifier.forward(ps, new NDList(hidden), training).head();
+    }
+
+    /** LSTM state (h, c) after reading the projected image features (N, embed). */
+    public NDList startDecoding(ParameterStore ps, NDArray projected) {
+        NDList out = lstm.forward(ps, new NDList(projected.expandDims(1)), false);
+        return new NDList(out.get(1), out.get(2));
+    }
+
+    /**
+     * One decoding step: reads tokens (M) with state (h, c) and returns the next token's
+     * log-probabilities (M, V) followed by the new h and c.
+     */
+    public NDList decodeStep(ParameterStore ps, NDArray tokens, NDList state) {
+        NDArray words = embedding.forward(ps, new NDList(tokens.expandDims(1)), false).head();
+        NDList out = lstm.forward(ps, new NDList(words, state.get(0), state.get(1)), false);
+        NDArray hidden = out.get(0).squeeze(1);
+        NDArray logits = classifier.forward(ps, new NDList(hidden), false).head();
+        return new NDList(logits.logSoftmax(1), out.get(1), out.get(2));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        // A 2-D first input holds precomputed backbone features (frozen encoders cache them).
+        NDArray first = inputs.get(0);
+        NDArray features =
+                first.getShape().dimension() == 2 ? first : backboneFeatures(ps, first, training);
+        NDArray projected = project(ps, features, training);
+        return new NDList(
+                teacherForcedLogits(ps, projected, inputs.get(1), inputs.get(2), training));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape ids = inputShapes[1];
+        return new Shape[] {new Shape(ids.get(0), ids.get(1), architecture.vocabularySize())};
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape images = inputShapes[0];
+        Shape ids = inputShapes[1];
+        long batch = images.get(0);
+        long captions = ids.get(0);
+        backbone.initialize(manager, dataType, images);
+        projection.initialize(manager, dataType, new Shape(batch, architecture.featureSize()));
+        projectionNorm.initialize(manager, dataType, new Shape(batch, architecture.embedSize()));
+        embedding.initialize(manager, dataType, ids);
+        lstm.initialize(
+                manager, dataType, new Shape(captions, ids.get(1), architecture.embedSize()));
+        classifier.initialize(
+                manager, dataType, new Shape(captions, ids.get(1), architecture.hiddenSize()));
+        if (!backboneTrainable()) {
+            backbone.freezeParameters(true);
+        }
+    }
+}

@@ -1,0 +1,696 @@
+package io.captioner.model.train;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.tracker.Tracker;
+import io.captioner.model.Captioner;
+import io.captioner.model.Devices;
+import io.captioner.model.artifact.ModelArtifact;
+import io.captioner.model.artifact.ModelManifest;
+import io.captioner.model.artifact.TrainingSummary;
+import io.captioner.model.data.CaptionedImage;
+import io.captioner.model.image.ImagePreprocessor;
+import io.captioner.model.nn.Architecture;
+import io.captioner.model.nn.Backbones;
+import io.captioner.model.nn.CaptionNet;
+import io.captioner.model.nn.EncoderType;
+import io.captioner.model.text.Tokenizer;
+import io.captioner.model.text.Vocabulary;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a captioner the way the seed does, with its bugs fixed: every (image, caption) pair is one
+ * training example (the seed concatenated all captions of an image), teacher forcing with the image
+ * feature as the LSTM's first step, cross-entropy over real tokens only (padding masked, like the
+ * seed's {@code pack_padded_sequence}), Adam. Batches hold {@code batchSize} images with all their
+ * captions, so each image is encoded once per epoch while every caption is a separate example;
+ * frozen backbones are run once for the whole dataset. After each epoch the validation loss decides
+ * early stopping, and the weights of the best epoch are kept.
+ *
+ * <p>Memory stays flat: every batch's arrays live in a sub-manager closed after the batch.
+ */
+public final class CaptionTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptionTrainer.class);
+
+    /** Longest caption, in words, used for training; longer ones are cut (rare outliers). */
+    static final int MAX_CAPTION_WORDS = 40;
+
+    private static final int FEATURE_BATCH = 16;
+
+    private final EncoderType encoder;
+    private final int embedSize;
+    private final int hiddenSize;
+    private final int layers;
+    private final int batchSize;
+    private final int epochs;
+    private final float learningRate;
+    private final int patience;
+    private final long seed;
+    private final Device device;
+    private final Captioner warmStart;
+    private final int vocabMinCount;
+    private final String modelName;
+    private final List<TrainingListener> listeners;
+    private final Path encoderWeights;
+    private final boolean allowRandomEncoderWeights;
+
+    private CaptionTrainer(Builder b) {
+        this.encoder = b.encoder;
+        this.embedSize = b.embedSize;
+        this.hiddenSize = b.hiddenSize;
+        this.layers = b.layers;
+        this.batchSize = b.batchSize;
+        this.epochs = b.epochs;
+        this.learningRate = b.learningRate;
+        this.patience = b.patience;
+        this.seed = b.seed;
+        this.device = b.device;
+        this.warmStart = b.warmStart;
+        this.vocabMinCount = b.vocabMinCount;
+        this.modelName = b.modelName;
+        this.listeners = List.copyOf(b.listeners);
+        this.encoderWeights = b.encoderWeights;
+        this.allowRandomEncoderWeights = b.allowRandomEncoderWeights;
+    }
+
+    /** Starts configuring a trainer; {@link Builder#setEncoder} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Trains on {@code train} and early-stops on {@code validation} (may be empty: then all epochs
+     * run and the last weights are kept). The vocabulary is built from the training captions. The
+     * returned captioner owns its native memory: close it.
+     *
+     * @throws IOException when encoder weights cannot be read
+     * @throws IllegalArgumentException when the data is empty or a warm start does not match
+     */
+    public Captioner train(List<CaptionedImage> train, List<CaptionedImage> validation)
+            throws IOException {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no training images");
+        }
+        long started = System.nanoTime();
+        Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+        Random random = new Random(seed);
+
+        List<List<List<String>>> trainTokens = tokenize(train);
+        Vocabulary vocabulary =
+                Vocabulary.build(
+                        () -> trainTokens.stream().flatMap(List::stream).iterator(), vocabMinCount);
+        Device target = Devices.resolve(device);
+        Model model = Model.newInstance(modelName, target, "PyTorch");
+        try {
+            Architecture architecture;
+            CaptionNet net;
+            if (warmStart != null) {
+                architecture = checkWarmStart(vocabulary);
+                net =
+                        new CaptionNet(
+                                architecture, Backbones.empty(architecture, model.getNDManager()));
+                load(net, model.getNDManager(), warmStart.weights());
+            } else {
+                Backbones.Loaded backbone =
+                        Backbones.forTraining(
+                                encoder,
+                                encoderWeights,
+                                allowRandomEncoderWeights,
+                                model.getNDManager());
+                architecture =
+                        Architecture.of(
+                                encoder,
+                                backbone.format(),
+                                embedSize,
+                                hiddenSize,
+                                layers,
+                                vocabulary.size());
+                net = new CaptionNet(architecture, backbone.block());
+            }
+            model.setBlock(net);
+            ImagePreprocessor preprocessor = ImagePreprocessor.imagenet(architecture.inputSize());
+            LOG.info(
+                    "training {} on {} images ({} validation), vocabulary {} words, device {}",
+                    architecture,
+                    train.size(),
+                    validation.size(),
+                    vocabulary.size(),
+                    target);
+
+            TrainingSummary summary;
+            try (Trainer trainer = model.newTrainer(trainingConfig(target))) {
+                trainer.initialize(net.trainingInputShapes(2, 2, 4));
+                PreparedSet trainSet =
+                        PreparedSet.of(train, trainTokens, vocabulary, preprocessor, net, model);
+                PreparedSet validationSet =
+                        PreparedSet.of(
+                                validation,
+                                tokenize(validation),
+                                vocabulary,
+                                preprocessor,
+                                net,
+                                model);
+                summary = fit(trainer, net, model, trainSet, validationSet, random, started);
+            }
+            ModelManifest manifest =
+                    new ModelManifest(
+                            ModelArtifact.FORMAT_VERSION,
+                            modelName,
+                            null,
+                            null,
+                            architecture,
+                            new ModelManifest.Preprocessing(
+                                    preprocessor.size(), preprocessor.mean(), preprocessor.std()),
+                            vocabulary.words(),
+                            summary,
+                            Map.of(),
+                            null);
+            return Captioner.of(model, manifest);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private TrainingSummary fit(
+            Trainer trainer,
+            CaptionNet net,
+            Model model,
+            PreparedSet trainSet,
+            PreparedSet validationSet,
+            Random random,
+            long started) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < trainSet.size(); i++) {
+            order.add(i);
+        }
+        int batches = (trainSet.size() + batchSize - 1) / batchSize;
+        double bestValidation = Double.POSITIVE_INFINITY;
+        double bestTrain = Double.NaN;
+        int bestEpoch = 0;
+        byte[] bestWeights = null;
+        int epochsRun = 0;
+        int sinceBest = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            int currentEpoch = epoch;
+            listeners.forEach(l -> l.onEpochStart(currentEpoch, epochs, batches));
+            Collections.shuffle(order, random);
+            double lossSum = 0;
+            double tokenSum = 0;
+            for (int b = 0; b < batches; b++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("training interrupted");
+                }
+                List<Integer> rows =
+                        order.subList(b * batchSize, Math.min(order.size(), (b + 1) * batchSize));
+                double[] lossAndTokens = trainBatch(trainer, trainSet, rows);
+                lossSum += lossAndTokens[0] * lossAndTokens[1];
+                tokenSum += lossAndTokens[1];
+                int batch = b + 1;
+                listeners.forEach(l -> l.onBatch(currentEpoch, batch, batches, lossAndTokens[0]));
+            }
+            double trainLoss = lossSum / tokenSum;
+            double validationLoss =
+                    validationSet.size() == 0 ? Double.NaN : evaluate(trainer, validationSet);
+            epochsRun = epoch;
+            // Listeners first: a progress bar ends its line before the log line is written.
+            listeners.forEach(l -> l.onEpochEnd(currentEpoch, trainLoss, validationLoss));
+            LOG.info(
+                    "epoch {}/{}: train loss {}, validation loss {}",
+                    epoch,
+                    epochs,
+                    String.format(Locale.ROOT, "%.4f", trainLoss),
+                    String.format(Locale.ROOT, "%.4f", validationLoss));
+            if (validationSet.size() == 0) {
+                bestEpoch = epoch;
+                bestTrain = trainLoss;
+                bestValidation = Double.NaN;
+                continue;
+            }
+            if (validationLoss < bestValidation) {
+                bestValidation = validationLoss;
+                bestTrain = trainLoss;
+                bestEpoch = epoch;
+                bestWeights = epoch == epochs ? null : serialize(net);
+                sinceBest = 0;
+            } else if (++sinceBest >= patience) {
+                LOG.info(
+                        "early stopping after epoch {}: no validation improvement for {} epochs",
+                        epoch,
+                        patience);
+                break;
+            }
+        }
+        if (bestWeights != null && bestEpoch != epochsRun) {
+            LOG.info("restoring the weights of epoch {}", bestEpoch);
+            load(net, model.getNDManager(), bestWeights);
+        }
+        return new TrainingSummary(
+                epochsRun,
+                bestEpoch,
+                bestTrain,
+                bestValidation,
+                trainSet.size(),
+                trainSet.pairs(),
+                validationSet.size(),
+                batchSize,
+                learningRate,
+                seed,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private double[] trainBatch(Trainer trainer, PreparedSet set, List<Integer> rows) {
+        CaptionBatch batch = set.batch(rows);
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            NDList inputs = set.inputs(scope, batch);
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                NDArray logits = trainer.forward(inputs).head();
+                NDArray[] lossAndTokens = maskedCrossEntropy(logits, inputs.get(1));
+                collector.backward(lossAndTokens[0]);
+                double loss = lossAndTokens[0].getFloat();
+                double tokens = lossAndTokens[1].getFloat();
+                trainer.step();
+                return new double[] {loss, tokens};
+            }
+        }
+    }
+
+    private double evaluate(Trainer trainer, PreparedSet set) {
+        double lossSum = 0;
+        double tokenSum = 0;
+        for (int from = 0; from < set.size(); from += batchSize) {
+            List<Integer> rows = new ArrayList<>();
+            for (int i = from; i < Math.min(set.size(), from + batchSize); i++) {
+                rows.add(i);
+            }
+            CaptionBatch batch = set.batch(rows);
+            try (NDManager scope = trainer.getManager().newSubManager()) {
+                NDList inputs = set.inputs(scope, batch);
+                NDArray logits = trainer.evaluate(inputs).head();
+                NDArray[] lossAndTokens = maskedCrossEntropy(logits, inputs.get(1));
+                double tokens = lossAndTokens[1].getFloat();
+                lossSum += lossAndTokens[0].getFloat() * tokens;
+                tokenSum += tokens;
+            }
+        }
+        return lossSum / tokenSum;
+    }
+
+    /**
+     * Mean cross-entropy over real tokens: logits at step t score caption token t for t >= 1;
+     * padding is masked out. Returns the loss and the number of scored tokens.
+     */
+    static NDArray[] maskedCrossEntropy(NDArray logits, NDArray ids) {
+        NDArray targets = ids.get(":, 1:");
+        NDArray logProbs = logits.get(":, 1:, :").logSoftmax(2);
+        NDArray picked = logProbs.gather(targets.expandDims(2), 2).squeeze(2);
+        NDArray mask = targets.neq(Vocabulary.PAD_ID).toType(DataType.FLOAT32, false);
+        NDArray tokens = mask.sum();
+        return new NDArray[] {picked.mul(mask).sum().neg().div(tokens), tokens};
+    }
+
+    private DefaultTrainingConfig trainingConfig(Device target) {
+        // The loss object is required by DJL's Trainer; the masked loss above is used instead.
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(
+                        Adam.builder()
+                                .optLearningRateTracker(Tracker.fixed(learningRate))
+                                .optClipGrad(5f)
+                                .build())
+                .optDevices(new Device[] {target});
+    }
+
+    private Architecture checkWarmStart(Vocabulary vocabulary) {
+        Architecture old = warmStart.architecture();
+        if (!old.encoder().equals(encoder.id())
+                || old.embedSize() != embedSize
+                || old.hiddenSize() != hiddenSize
+                || old.layers() != layers) {
+            throw new IllegalArgumentException(
+                    "warm start model has a different architecture: "
+                            + old
+                            + " but the trainer is configured for encoder="
+                            + encoder.id()
+                            + ", embedSize="
+                            + embedSize
+                            + ", hiddenSize="
+                            + hiddenSize
+                            + ", layers="
+                            + layers);
+        }
+        List<String> oldWords = warmStart.vocabulary().words();
+        List<String> newWords = vocabulary.words();
+        if (!oldWords.equals(newWords)) {
+            int i = 0;
+            while (i < oldWords.size()
+                    && i < newWords.size()
+                    && oldWords.get(i).equals(newWords.get(i))) {
+                i++;
+            }
+            throw new IllegalArgumentException(
+                    "warm start model's vocabulary ("
+                            + oldWords.size()
+                            + " words) differs from the training data's ("
+                            + newWords.size()
+                            + " words), first at index "
+                            + i
+                            + ": "
+                            + (i < oldWords.size() ? "'" + oldWords.get(i) + "'" : "none")
+                            + " vs "
+                            + (i < newWords.size() ? "'" + newWords.get(i) + "'" : "none"));
+        }
+        return old;
+    }
+
+    private static List<List<List<String>>> tokenize(List<CaptionedImage> images) {
+        List<List<List<String>>> out = new ArrayList<>(images.size());
+        for (CaptionedImage image : images) {
+            List<List<String>> captions = new ArrayList<>();
+            for (String caption : image.captions()) {
+                List<String> tokens = Tokenizer.tokenize(caption);
+                if (tokens.size() > MAX_CAPTION_WORDS) {
+                    tokens = tokens.subList(0, MAX_CAPTION_WORDS);
+                }
+                captions.add(tokens);
+            }
+            out.add(captions);
+        }
+        return out;
+    }
+
+    private static byte[] serialize(CaptionNet net) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            net.saveParameters(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void load(CaptionNet net, NDManager manager, byte[] weights) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
+            net.loadParameters(manager, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (MalformedModelException e) {
+            throw new IllegalStateException("cannot restore weights", e);
+        }
+    }
+
+    /**
+     * Images turned into encoder input once (resized RGB bytes, or backbone features for frozen
+     * encoders) with their encoded captions.
+     */
+    private static final class PreparedSet {
+        private final List<byte[]> pixels;
+        private final List<float[]> features;
+        private final List<int[][]> captions;
+        private final ImagePreprocessor preprocessor;
+        private final int featureSize;
+        private final int pairs;
+
+        private PreparedSet(
+                List<byte[]> pixels,
+                List<float[]> features,
+                List<int[][]> captions,
+                ImagePreprocessor preprocessor,
+                int featureSize) {
+            this.pixels = pixels;
+            this.features = features;
+            this.captions = captions;
+            this.preprocessor = preprocessor;
+            this.featureSize = featureSize;
+            this.pairs = captions.stream().mapToInt(c -> c.length).sum();
+        }
+
+        static PreparedSet of(
+                List<CaptionedImage> images,
+                List<List<List<String>>> tokens,
+                Vocabulary vocabulary,
+                ImagePreprocessor preprocessor,
+                CaptionNet net,
+                Model model) {
+            List<int[][]> captions = new ArrayList<>(images.size());
+            for (List<List<String>> imageTokens : tokens) {
+                int[][] encoded = new int[imageTokens.size()][];
+                for (int i = 0; i < encoded.length; i++) {
+                    encoded[i] = vocabulary.encodeCaption(imageTokens.get(i));
+                }
+                captions.add(encoded);
+            }
+            List<byte[]> pixels = new ArrayList<>(images.size());
+            for (CaptionedImage image : images) {
+                pixels.add(preprocessor.resize(image.image()));
+            }
+            int featureSize = net.architecture().featureSize();
+            if (net.backboneTrainable()) {
+                return new PreparedSet(pixels, null, captions, preprocessor, featureSize);
+            }
+            List<float[]> features = new ArrayList<>(images.size());
+            ParameterStore ps = new ParameterStore(model.getNDManager(), false);
+            for (int from = 0; from < pixels.size(); from += FEATURE_BATCH) {
+                List<byte[]> chunk =
+                        pixels.subList(from, Math.min(pixels.size(), from + FEATURE_BATCH));
+                try (NDManager scope = model.getNDManager().newSubManager()) {
+                    NDArray batch =
+                            net.backboneFeatures(ps, preprocessor.toTensor(scope, chunk), false);
+                    float[] flat = batch.toFloatArray();
+                    for (int i = 0; i < chunk.size(); i++) {
+                        float[] row = new float[featureSize];
+                        System.arraycopy(flat, i * featureSize, row, 0, featureSize);
+                        features.add(row);
+                    }
+                }
+            }
+            return new PreparedSet(null, features, captions, preprocessor, featureSize);
+        }
+
+        int size() {
+            return captions.size();
+        }
+
+        int pairs() {
+            return pairs;
+        }
+
+        CaptionBatch batch(List<Integer> rows) {
+            List<int[][]> selected = new ArrayList<>(rows.size());
+            for (int row : rows) {
+                selected.add(captions.get(row));
+            }
+            return CaptionBatch.of(rows, selected);
+        }
+
+        NDList inputs(NDManager scope, CaptionBatch batch) {
+            NDArray images;
+            if (features == null) {
+                List<byte[]> selected = new ArrayList<>();
+                for (int row : batch.imageRows()) {
+                    selected.add(pixels.get(row));
+                }
+                images = preprocessor.toTensor(scope, selected);
+            } else {
+                float[] flat = new float[batch.imageRows().size() * featureSize];
+                int i = 0;
+                for (int row : batch.imageRows()) {
+                    System.arraycopy(features.get(row), 0, flat, i * featureSize, featureSize);
+                    i++;
+                }
+                images = scope.create(flat, new Shape(batch.imageRows().size(), featureSize));
+            }
+            NDArray ids = scope.create(batch.ids(), new Shape(batch.captions(), batch.length()));
+            NDArray imageIndex = scope.create(batch.imageIndex(), new Shape(batch.captions()));
+            return new NDList(images, ids, imageIndex);
+        }
+    }
+
+    /** Configures a {@link CaptionTrainer}; defaults follow the seed (embed 256, hidden 512). */
+    public static final class Builder {
+        private EncoderType encoder;
+        private int embedSize = 256;
+        private int hiddenSize = 512;
+        private int layers = 1;
+        private int batchSize = 16;
+        private int epochs = 10;
+        private float learningRate = 1e-3f;
+        private int patience = 3;
+        private long seed = 42;
+        private Device device;
+        private Captioner warmStart;
+        private int vocabMinCount = 1;
+        private String modelName = "captioner";
+        private final List<TrainingListener> listeners = new ArrayList<>();
+        private Path encoderWeights;
+        private boolean allowRandomEncoderWeights;
+
+        private Builder() {}
+
+        /** Sets the encoder by name: {@code tiny-cnn}, {@code resnet18} or {@code resnet50}. */
+        public Builder setEncoder(String encoderId) {
+            this.encoder = EncoderType.fromId(encoderId);
+            return this;
+        }
+
+        /** Sets the encoder. */
+        public Builder setEncoder(EncoderType encoderType) {
+            this.encoder = Objects.requireNonNull(encoderType, "encoder");
+            return this;
+        }
+
+        /** Word embedding (and projected image feature) size, default 256. */
+        public Builder optEmbedSize(int size) {
+            this.embedSize = size;
+            return this;
+        }
+
+        /** LSTM hidden size, default 512. */
+        public Builder optHiddenSize(int size) {
+            this.hiddenSize = size;
+            return this;
+        }
+
+        /** Stacked LSTM layers, default 1. */
+        public Builder optLayers(int count) {
+            this.layers = count;
+            return this;
+        }
+
+        /** Images per batch, each with all its captions, default 16. */
+        public Builder optBatchSize(int images) {
+            this.batchSize = images;
+            return this;
+        }
+
+        /** Maximum number of epochs, default 10. */
+        public Builder optEpochs(int count) {
+            this.epochs = count;
+            return this;
+        }
+
+        /** Adam learning rate, default 1e-3. */
+        public Builder optLearningRate(double rate) {
+            this.learningRate = (float) rate;
+            return this;
+        }
+
+        /** Epochs without validation improvement before stopping, default 3. */
+        public Builder optPatience(int epochsWithoutImprovement) {
+            this.patience = epochsWithoutImprovement;
+            return this;
+        }
+
+        /** Seed for initialization and shuffling, default 42. */
+        public Builder optSeed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** Device to train on; default chosen by {@link Devices#resolve}. */
+        public Builder optDevice(Device value) {
+            this.device = value;
+            return this;
+        }
+
+        /**
+         * Continues from an existing model's weights; its architecture and vocabulary must equal
+         * what this configuration and the training data give.
+         */
+        public Builder optWarmStart(Captioner model) {
+            this.warmStart = model;
+            return this;
+        }
+
+        /** Minimum count for a word to enter the vocabulary, default 1 (as in the seed). */
+        public Builder optVocabMinCount(int count) {
+            this.vocabMinCount = count;
+            return this;
+        }
+
+        /** Model name recorded in the manifest, default {@code captioner}. */
+        public Builder optModelName(String name) {
+            this.modelName = name;
+            return this;
+        }
+
+        /** Adds a progress listener. */
+        public Builder optListener(TrainingListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Pretrained backbone weights for ResNet encoders (see {@link Backbones}). */
+        public Builder optEncoderWeights(Path file) {
+            this.encoderWeights = file;
+            return this;
+        }
+
+        /**
+         * Allows a ResNet encoder with random frozen weights (benchmarks, tests); captions from
+         * such a model are meaningless, and a warning says so.
+         */
+        public Builder optAllowRandomEncoderWeights(boolean allow) {
+            this.allowRandomEncoderWeights = allow;
+            return this;
+        }
+
+        /** Validates the configuration and builds the trainer. */
+        public CaptionTrainer build() {
+            if (encoder == null) {
+                throw new IllegalArgumentException("encoder is required (setEncoder)");
+            }
+            requirePositive("embedSize", embedSize);
+            requirePositive("hiddenSize", hiddenSize);
+            requirePositive("layers", layers);
+            requirePositive("batchSize", batchSize);
+            requirePositive("epochs", epochs);
+            requirePositive("patience", patience);
+            requirePositive("vocabMinCount", vocabMinCount);
+            if (!(learningRate > 0f)) {
+                throw new IllegalArgumentException("learningRate must be positive");
+            }
+            if (modelName == null || modelName.isBlank()) {
+                throw new IllegalArgumentException("modelName must not be blank");
+            }
+            if (warmStart != null && encoderWeights != null) {
+                throw new IllegalArgumentException(
+                        "a warm start brings its own encoder weights; do not set both");
+            }
+            return new CaptionTrainer(this);
+        }
+
+        private static void requirePositive(String name, int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+        }
+    }
+}
