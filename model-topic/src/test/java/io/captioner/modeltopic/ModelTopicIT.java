@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -167,11 +168,7 @@ class ModelTopicIT {
             VerifiedArtifact artifact = catalog.assemble("cap", "v1").orElseThrow();
             assertThat(Files.mismatch(artifact.path(), file)).isEqualTo(-1L);
         }
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                stack.bootstrapServers()))) {
+        try (Admin admin = admin()) {
             String name = topics.models().name();
             assertThat(
                             admin.describeTopics(List.of(name))
@@ -359,6 +356,32 @@ class ModelTopicIT {
     }
 
     @Test
+    void shouldReadMissingTopicAsEmptyWithoutCreatingIt() throws Exception {
+        try (ModelCatalog catalog = reader().build().readToEnd()) {
+            assertThat(catalog.modelNames()).isEmpty();
+        }
+        try (Admin admin = admin()) {
+            assertThat(admin.listTopics().names().get()).doesNotContain(topics.models().name());
+        }
+    }
+
+    @Test
+    void shouldRefuseTopicWithSeveralPartitions() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topics.models().name(), 3, (short) 1)))
+                    .all()
+                    .get();
+        }
+
+        assertThatThrownBy(() -> publisher().build())
+                .isInstanceOfSatisfying(
+                        ModelPublishException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(ModelPublishException.Reason.BAD_TOPIC_LAYOUT));
+    }
+
+    @Test
     void shouldRollBackToPreviouslyActiveVersion() throws Exception {
         try (ModelPublisher publisher = publisher().build()) {
             publisher.publish(
@@ -511,6 +534,11 @@ class ModelTopicIT {
             assertThat(restarted.bytes.get(current)).isEqualTo(v2);
             assertThat(watcher.awaitCaughtUp(WAIT)).isTrue();
         }
+    }
+
+    private static Admin admin() {
+        return Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
     }
 
     private static boolean awaitVersion(ModelCatalog catalog, String name, String version)
