@@ -563,11 +563,7 @@ public final class ModelPublisher implements AutoCloseable {
                     throw new KafkaException("Cannot create topic " + topic.name(), e.getCause());
                 }
             }
-            TopicDescription description =
-                    admin.describeTopics(List.of(topic.name()))
-                            .allTopicNames()
-                            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                            .get(topic.name());
+            TopicDescription description = describe(admin);
             if (description.partitions().size() != 1) {
                 throw new ModelPublishException(
                         Reason.BAD_TOPIC_LAYOUT,
@@ -581,9 +577,6 @@ public final class ModelPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new KafkaException("Interrupted while checking topic " + topic.name(), e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new KafkaException("Topic " + topic.name() + " vanished", e.getCause());
-            }
             throw new KafkaException("Cannot describe topic " + topic.name(), e.getCause());
         } catch (TimeoutException e) {
             throw new org.apache.kafka.common.errors.TimeoutException(
@@ -592,6 +585,29 @@ public final class ModelPublisher implements AutoCloseable {
                             + " did not answer within "
                             + ADMIN_TIMEOUT,
                     e);
+        }
+    }
+
+    /**
+     * Describes the topic, retrying while the broker does not know it yet: a topic just created
+     * reaches the brokers' metadata a moment after the controller acknowledged it.
+     */
+    private TopicDescription describe(Admin admin)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic.name()))
+                        .allTopicNames()
+                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .get(topic.name());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -3,10 +3,12 @@ package io.captioner.modeltopic;
 import io.captioner.events.ModelActivation;
 import io.captioner.modeltopic.internal.TopicTail;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -46,6 +48,7 @@ public final class ModelTopicWatcher implements AutoCloseable {
     private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
     private final Map<String, ModelActivation> held = new LinkedHashMap<>();
     private final Map<String, String> delivered = new HashMap<>();
+    private final Map<String, String> reportedHeld = new HashMap<>();
     private volatile boolean closing;
     private volatile Throwable failure;
 
@@ -171,35 +174,40 @@ public final class ModelTopicWatcher implements AutoCloseable {
     }
 
     private void deliverHeld() {
-        var iterator = held.entrySet().iterator();
-        while (iterator.hasNext()) {
-            var entry = iterator.next();
+        for (Map.Entry<String, ModelActivation> entry : List.copyOf(held.entrySet())) {
             String name = entry.getKey();
             ModelActivation activation = entry.getValue();
-            Optional<ModelActivation> current = catalog.activation(name);
-            if (current.isEmpty()) {
+            if (catalog.activation(name).isEmpty()) {
                 LOG.info("Activation of model {} was deleted before it could be delivered", name);
-                iterator.remove();
+                held.remove(name);
                 continue;
             }
             String version = activation.getVersion();
             if (!catalog.isComplete(name, version)) {
-                LOG.info(
-                        "Holding activation of model {} version {} until all its chunks arrived",
-                        name,
-                        version);
+                // Once per held activation at INFO; every poll would flood the log.
+                if (!version.equals(reportedHeld.put(name, version))) {
+                    LOG.info(
+                            "Holding activation of model {} version {} until its manifest and all"
+                                    + " chunks arrived",
+                            name,
+                            version);
+                }
                 continue;
             }
-            iterator.remove();
+            reportedHeld.remove(name);
             if (version.equals(delivered.get(name))) {
                 LOG.debug("Model {} version {} is already the delivered one", name, version);
+                held.remove(name);
                 continue;
             }
-            deliver(activation);
+            if (deliver(activation)) {
+                held.remove(name);
+            }
         }
     }
 
-    private void deliver(ModelActivation activation) {
+    /** Delivers or rejects {@code activation}; false if it should be tried again later. */
+    private boolean deliver(ModelActivation activation) {
         String name = activation.getModelName();
         String version = activation.getVersion();
         VerifiedArtifact artifact;
@@ -208,9 +216,17 @@ public final class ModelTopicWatcher implements AutoCloseable {
             if (assembled.isEmpty()) {
                 LOG.warn(
                         "Model {} version {} vanished before it could be delivered", name, version);
-                return;
+                return true;
             }
             artifact = assembled.get();
+        } catch (UncheckedIOException e) {
+            // Local trouble (e.g. a full disk), not a bad model: keep it held and try again.
+            LOG.error(
+                    "Cannot write the artifact of model {} version {}, will retry: {}",
+                    name,
+                    version,
+                    e.toString());
+            return false;
         } catch (ModelVerificationException e) {
             LOG.warn(
                     "Refusing activation of model {} version {}: {}",
@@ -222,7 +238,7 @@ public final class ModelTopicWatcher implements AutoCloseable {
             } catch (RuntimeException listenerError) {
                 LOG.error("Model listener failed in onRejected", listenerError);
             }
-            return;
+            return true;
         }
         try {
             LOG.info("Delivering activation of model {} version {}", name, version);
@@ -240,5 +256,6 @@ public final class ModelTopicWatcher implements AutoCloseable {
                 LOG.warn("Cannot delete artifact file {}: {}", artifact.path(), e.toString());
             }
         }
+        return true;
     }
 }

@@ -408,6 +408,7 @@ class ModelTopicIT {
     void shouldHoldActivationUntilItsChunksAreComplete() throws Exception {
         createTopic();
         RecordingListener listener = new RecordingListener();
+        Path delivered;
         try (ModelTopicWatcher watcher = reader().build().watch(listener)) {
             assertThat(watcher.awaitCaughtUp(WAIT)).isTrue();
             byte[] bytes = TestModels.randomBytes(3000, 10);
@@ -439,9 +440,11 @@ class ModelTopicIT {
             assertThat(held.modelName()).isEqualTo("cap");
             assertThat(held.version()).isEqualTo("v1");
             assertThat(listener.bytes.get(held)).isEqualTo(bytes);
-            assertThat(held.artifact().path()).doesNotExist();
             assertThat(listener.rejected).isEmpty();
+            delivered = held.artifact().path();
         }
+        // Once the watcher has stopped, the callback has certainly returned.
+        assertThat(delivered).doesNotExist();
     }
 
     @Test
