@@ -115,7 +115,10 @@ public final class ModelPublisher implements AutoCloseable {
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, builder.transactionalId);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 300_000);
+        // Long enough for a 100 MB artifact on a slow link; a crashed publisher's open transaction
+        // (which holds back read_committed readers) is aborted after it, or at once when a
+        // publisher with the same transactional id starts.
+        config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000);
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, builder.transactionalId);
         KafkaProducer<String, ModelTopicRecord> created =
                 new KafkaProducer<>(

@@ -65,8 +65,10 @@ public final class ModelTopicReader {
     }
 
     /**
-     * Reads the topic from the beginning up to its end as of this call (its last stable offset) and
-     * returns the catalog, which the caller must close.
+     * Reads the topic from the beginning up to its end as of this call and returns the catalog,
+     * which the caller must close. Everything committed before the call is included: if a
+     * transaction was still open (or its commit markers not yet written) at the call, the reader
+     * waits until it is decided.
      *
      * @throws org.apache.kafka.common.errors.TimeoutException if the end is not reached within the
      *     read timeout
@@ -127,9 +129,24 @@ public final class ModelTopicReader {
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         Deserializer<ModelTopicRecord> values = topics.models().valueSerde().deserializer();
-        KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        return new TopicTail(consumer, topics.models().name(), values, catalog);
+        Map<String, Object> offsetsConfig = new HashMap<>(config);
+        offsetsConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        offsetsConfig.put(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                config.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-offsets");
+        KafkaConsumer<byte[], byte[]> offsets =
+                new KafkaConsumer<>(
+                        offsetsConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> consumer;
+        try {
+            consumer =
+                    new KafkaConsumer<>(
+                            config, new StringDeserializer(), new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            offsets.close();
+            throw e;
+        }
+        return new TopicTail(consumer, offsets, topics.models().name(), values, catalog);
     }
 
     /** Builder of {@link ModelTopicReader}: {@code setX} is required, {@code optX} not. */

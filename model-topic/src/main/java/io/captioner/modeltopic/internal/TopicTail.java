@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -24,19 +25,25 @@ public final class TopicTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicTail.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
+    private KafkaConsumer<byte[], byte[]> offsetsConsumer;
     private final String topic;
     private final Deserializer<ModelTopicRecord> deserializer;
     private final ModelCatalog catalog;
     private List<TopicPartition> partitions = List.of();
     private Map<TopicPartition, Long> startEnd = Map.of();
 
-    /** Wraps {@code consumer}, which must read {@code byte[]} values with read_committed. */
+    /**
+     * Wraps {@code consumer}, which must read {@code byte[]} values with read_committed, and {@code
+     * offsetsConsumer}, which must read uncommitted and is only asked for end offsets.
+     */
     public TopicTail(
             KafkaConsumer<String, byte[]> consumer,
+            KafkaConsumer<byte[], byte[]> offsetsConsumer,
             String topic,
             Deserializer<ModelTopicRecord> deserializer,
             ModelCatalog catalog) {
         this.consumer = consumer;
+        this.offsetsConsumer = offsetsConsumer;
         this.topic = topic;
         this.deserializer = deserializer;
         this.catalog = catalog;
@@ -45,6 +52,13 @@ public final class TopicTail implements AutoCloseable {
     /**
      * Assigns every partition of the topic and seeks to the beginning, remembering the end offsets
      * of that moment.
+     *
+     * <p>The end offsets are the high watermarks, not the last stable offsets a read_committed
+     * consumer reports: a producer's {@code commitTransaction()} returns before the commit markers
+     * are written, so right after a commit the last stable offset may still lie before the
+     * committed records. Reading up to the high watermark instead waits until every transaction
+     * written before this call is decided, so a reader always sees what was committed before it
+     * started (read your writes), at the price of waiting for a transaction still open.
      *
      * @return false if the topic does not exist (yet)
      */
@@ -66,9 +80,10 @@ public final class TopicTail implements AutoCloseable {
         }
         consumer.assign(assigned);
         consumer.seekToBeginning(assigned);
-        // With read_committed these are the last stable offsets: open transactions stay unseen.
-        startEnd = consumer.endOffsets(assigned, timeout);
+        startEnd = offsetsConsumer.endOffsets(assigned, timeout);
         partitions = List.copyOf(assigned);
+        // Needed only once; do not hold its connections for a watcher's lifetime.
+        closeOffsetsConsumer();
         return true;
     }
 
@@ -116,7 +131,13 @@ public final class TopicTail implements AutoCloseable {
         while (!reachedStartEnd()) {
             if (System.nanoTime() > deadline) {
                 throw new org.apache.kafka.common.errors.TimeoutException(
-                        "Could not read topic " + topic + " to its end within " + timeout);
+                        "Could not read topic "
+                                + topic
+                                + " to its end "
+                                + startEnd
+                                + " within "
+                                + timeout
+                                + " (is a transaction of a stalled publisher still open?)");
             }
             pollOnce(pollTimeout);
         }
@@ -129,7 +150,14 @@ public final class TopicTail implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(
-                org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        closeOffsetsConsumer();
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+
+    private void closeOffsetsConsumer() {
+        if (offsetsConsumer != null) {
+            offsetsConsumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            offsetsConsumer = null;
+        }
     }
 }
