@@ -165,9 +165,9 @@ public final class ModelTopicWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
+            // Reported through failure() and the log; rethrowing would only print it again.
             failure = e;
             LOG.error("Model topic watcher stopped by an unexpected error", e);
-            throw e;
         } finally {
             tail.close();
         }
