@@ -1,0 +1,261 @@
+package io.captioner.modeltopic;
+
+import io.captioner.events.ModelActivation;
+import io.captioner.modeltopic.internal.TopicTail;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the {@code models} topic on a background thread and tells a {@link ModelTopicListener}
+ * about activations, each only once its version is complete and verified.
+ *
+ * <p>The watcher first reads the topic from the beginning up to its end as of the start (catch up)
+ * and then delivers the current activation of every model, so a freshly started app gets its model;
+ * after that it delivers every new activation. An activation whose version's manifest or chunks
+ * have not all arrived yet is held, and delivered as soon as they have; a newer activation of the
+ * same model replaces a held one. An activation of the version delivered last for that model is not
+ * delivered again. A complete version that fails verification goes to {@link
+ * ModelTopicListener#onRejected} instead, and is not retried until activated again.
+ *
+ * <p>The listener runs on the watcher thread, so a slow model load delays only the watcher. The
+ * artifact file of an {@link ActivationEvent} is deleted when the callback returns; a listener that
+ * wants to keep it moves it. {@link #close()} stops the thread and releases the consumer and the
+ * catalog.
+ */
+public final class ModelTopicWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelTopicWatcher.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final ModelTopicReader reader;
+    private final ModelTopicListener listener;
+    private final ModelCatalog catalog;
+    private final TopicTail tail;
+    private final Thread thread;
+    private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
+    private final Map<String, ModelActivation> held = new LinkedHashMap<>();
+    private final Map<String, String> delivered = new HashMap<>();
+    private final Map<String, String> reportedHeld = new HashMap<>();
+    private volatile boolean closing;
+    private volatile Throwable failure;
+
+    ModelTopicWatcher(ModelTopicReader reader, ModelTopicListener listener) {
+        this.reader = reader;
+        this.listener = listener;
+        this.catalog = reader.newCatalog();
+        try {
+            this.tail = reader.newTail(catalog);
+        } catch (RuntimeException e) {
+            catalog.close();
+            throw e;
+        }
+        this.thread = new Thread(this::run, "model-topic-watcher-" + reader.topicName());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The live catalog the watcher fills; valid until {@link #close()}. */
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * Waits until the watcher has read the topic up to its end as of the start and delivered the
+     * current activations.
+     *
+     * @return false if that did not happen within {@code timeout}
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUpLatch.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether the watcher thread is running. */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** The error that stopped the watcher thread, if one did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Stops the thread, waits for it and closes the consumer and the catalog. */
+    @Override
+    public void close() {
+        closing = true;
+        tail.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("Model topic watcher did not stop within 30 s (listener still busy?)");
+            return;
+        }
+        catalog.close();
+    }
+
+    private void run() {
+        Duration backoff = reader.pollInterval();
+        try {
+            boolean assigned = false;
+            boolean caughtUp = false;
+            while (!closing) {
+                try {
+                    if (!assigned) {
+                        assigned = tail.assign(reader.readTimeout());
+                        if (!assigned) {
+                            LOG.debug("Topic {} does not exist yet", reader.topicName());
+                            if (!caughtUp) {
+                                // Nothing to catch up on: an absent topic is an empty topic.
+                                caughtUp = true;
+                                caughtUpLatch.countDown();
+                            }
+                            Thread.sleep(reader.pollInterval().toMillis());
+                            continue;
+                        }
+                    }
+                    for (ModelActivation activation : tail.pollOnce(reader.pollInterval())) {
+                        if (caughtUp) {
+                            held.put(activation.getModelName(), activation);
+                        }
+                    }
+                    if (!caughtUp && tail.reachedStartEnd()) {
+                        caughtUp = true;
+                        for (String name : catalog.modelNames()) {
+                            catalog.activation(name).ifPresent(a -> held.put(name, a));
+                        }
+                        deliverHeld();
+                        caughtUpLatch.countDown();
+                    } else if (caughtUp) {
+                        deliverHeld();
+                    }
+                    backoff = reader.pollInterval();
+                } catch (WakeupException e) {
+                    if (!closing) {
+                        throw e;
+                    }
+                } catch (KafkaException e) {
+                    LOG.warn(
+                            "Reading topic {} failed, retrying in {}: {}",
+                            reader.topicName(),
+                            backoff,
+                            e.toString());
+                    Thread.sleep(backoff.toMillis());
+                    backoff =
+                            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                                    ? MAX_BACKOFF
+                                    : backoff.multipliedBy(2);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            // Reported through failure() and the log; rethrowing would only print it again.
+            failure = e;
+            LOG.error("Model topic watcher stopped by an unexpected error", e);
+        } finally {
+            tail.close();
+        }
+    }
+
+    private void deliverHeld() {
+        for (Map.Entry<String, ModelActivation> entry : List.copyOf(held.entrySet())) {
+            String name = entry.getKey();
+            ModelActivation activation = entry.getValue();
+            if (catalog.activation(name).isEmpty()) {
+                LOG.info("Activation of model {} was deleted before it could be delivered", name);
+                held.remove(name);
+                continue;
+            }
+            String version = activation.getVersion();
+            if (!catalog.isComplete(name, version)) {
+                // Once per held activation at INFO; every poll would flood the log.
+                if (!version.equals(reportedHeld.put(name, version))) {
+                    LOG.info(
+                            "Holding activation of model {} version {} until its manifest and all"
+                                    + " chunks arrived",
+                            name,
+                            version);
+                }
+                continue;
+            }
+            reportedHeld.remove(name);
+            if (version.equals(delivered.get(name))) {
+                LOG.debug("Model {} version {} is already the delivered one", name, version);
+                held.remove(name);
+                continue;
+            }
+            if (deliver(activation)) {
+                held.remove(name);
+            }
+        }
+    }
+
+    /** Delivers or rejects {@code activation}; false if it should be tried again later. */
+    private boolean deliver(ModelActivation activation) {
+        String name = activation.getModelName();
+        String version = activation.getVersion();
+        VerifiedArtifact artifact;
+        try {
+            Optional<VerifiedArtifact> assembled = catalog.assemble(name, version);
+            if (assembled.isEmpty()) {
+                LOG.warn(
+                        "Model {} version {} vanished before it could be delivered", name, version);
+                return true;
+            }
+            artifact = assembled.get();
+        } catch (UncheckedIOException e) {
+            // Local trouble (e.g. a full disk), not a bad model: keep it held and try again.
+            LOG.error(
+                    "Cannot write the artifact of model {} version {}, will retry: {}",
+                    name,
+                    version,
+                    e.toString());
+            return false;
+        } catch (ModelVerificationException e) {
+            LOG.warn(
+                    "Refusing activation of model {} version {}: {}",
+                    name,
+                    version,
+                    e.getMessage());
+            try {
+                listener.onRejected(activation, e);
+            } catch (RuntimeException listenerError) {
+                LOG.error("Model listener failed in onRejected", listenerError);
+            }
+            return true;
+        }
+        try {
+            LOG.info("Delivering activation of model {} version {}", name, version);
+            listener.onActivation(new ActivationEvent(activation, artifact));
+            delivered.put(name, version);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closing = true;
+        } catch (Exception e) {
+            LOG.error("Model listener failed to take model {} version {}", name, version, e);
+        } finally {
+            try {
+                Files.deleteIfExists(artifact.path());
+            } catch (IOException e) {
+                LOG.warn("Cannot delete artifact file {}: {}", artifact.path(), e.toString());
+            }
+        }
+        return true;
+    }
+}
