@@ -7,6 +7,7 @@ import io.captioner.events.ModelArchitecture;
 import io.captioner.events.ModelManifest;
 import io.captioner.model.artifact.ModelArtifact;
 import io.captioner.model.artifact.ModelArtifactException;
+import io.captioner.model.artifact.TrainingSummary;
 import io.captioner.model.nn.Architecture;
 import io.captioner.modeltopic.ManifestInfo;
 import io.captioner.modeltopic.ModelCatalog;
@@ -58,10 +59,10 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  done",
-            "  1  refused by the topic: unknown, incomplete or conflicting version, nothing to"
-                    + " roll back to, no or several models",
-            "  2  bad input: missing or invalid artifact, bad key file, existing key files,"
-                    + " bad option",
+            "  1  refused: unknown, incomplete or conflicting version, nothing to roll",
+            "     back to, no model or several models on the topic (choose with --model)",
+            "  2  bad input: missing or invalid artifact, bad key file, existing keys,",
+            "     bad option value",
             "  3  Kafka or the schema registry unreachable (after --timeout) or failing"
         },
         subcommands = {
@@ -76,6 +77,12 @@ public final class ModelsCommand implements Runnable {
 
     /** Artifact format recorded in manifests of artifacts written by {@link ModelArtifact}. */
     public static final String ARTIFACT_FORMAT = "captioner-zip-v" + ModelArtifact.FORMAT_VERSION;
+
+    /** Metric name of the training loss taken from an artifact's training summary. */
+    public static final String TRAIN_LOSS = "train_loss";
+
+    /** Metric name of the validation loss taken from an artifact's training summary. */
+    public static final String VALIDATION_LOSS = "val_loss";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -113,11 +120,32 @@ public final class ModelsCommand implements Runnable {
                 .setModelName(artifact.name())
                 .setVersion(artifact.version())
                 .setArchitecture(architecture)
-                .optMetrics(artifact.metrics())
+                .optMetrics(metrics(artifact))
                 .optParentVersion(parentVersion)
                 .optArtifactFormat(ARTIFACT_FORMAT)
                 .optCreatedTime(parseInstant(artifact.createdAt()))
                 .build();
+    }
+
+    /**
+     * The artifact's metrics plus, unless already there, the kept epoch's losses from its training
+     * summary as {@value #TRAIN_LOSS} and {@value #VALIDATION_LOSS}, so untested versions can still
+     * be compared; non-finite losses (no validation set) are left out.
+     */
+    static Map<String, Double> metrics(io.captioner.model.artifact.ModelManifest artifact) {
+        Map<String, Double> metrics = new TreeMap<>(artifact.metrics());
+        TrainingSummary training = artifact.training();
+        if (training != null) {
+            putFinite(metrics, TRAIN_LOSS, training.trainLoss());
+            putFinite(metrics, VALIDATION_LOSS, training.validationLoss());
+        }
+        return metrics;
+    }
+
+    private static void putFinite(Map<String, Double> metrics, String name, double value) {
+        if (Double.isFinite(value)) {
+            metrics.putIfAbsent(name, value);
+        }
     }
 
     private static Instant parseInstant(String text) {
@@ -221,8 +249,9 @@ public final class ModelsCommand implements Runnable {
                 "Publish a model artifact (as written by 'captioner train') as a version on topic"
                         + " 'models': chunks, manifest and optional activation in one Kafka"
                         + " transaction.",
-                "Model name, version, architecture, metrics and creation time come from the"
-                        + " artifact's manifest; the version is what captions carry as"
+                "Model name, version, architecture, metrics (plus train_loss and val_loss from"
+                        + " its training summary) and creation time come from the artifact's"
+                        + " manifest; the version is what captions carry as"
                         + " model_version. Publishing the identical version again is a no-op;"
                         + " the same version with other bytes is refused.",
                 "Prints 'published MODEL VERSION (...)' and whether it was activated."

@@ -197,6 +197,29 @@ class ModelsCommandIT {
     }
 
     @Test
+    void shouldPruneAllButTheNewestAndTheActiveVersionWithRetain() throws Exception {
+        Path third = save("captioner", 4, Map.of(), "third.captioner");
+        String thirdVersion = ModelArtifact.readManifest(third).version();
+        assertThat(models("retain.", "publish", first.toString()).exitCode()).isZero();
+        assertThat(models("retain.", "publish", second.toString(), "--activate").exitCode())
+                .isZero();
+
+        CliRun published =
+                models("retain.", "publish", third.toString(), "--retain", "1", "--json");
+
+        assertThat(published.exitCode()).as(published.err()).isZero();
+        JsonNode outcome = json(published).get(0);
+        assertThat(outcome.get("version").asText()).isEqualTo(thirdVersion);
+        assertThat(outcome.get("activated").asBoolean()).isFalse();
+        assertThat(outcome.get("pruned"))
+                .extracting(JsonNode::asText)
+                .containsExactly(firstVersion);
+        assertThat(json(models("retain.", "list", "--json")))
+                .extracting(n -> n.get("version").asText())
+                .containsExactly(secondVersion, thirdVersion);
+    }
+
+    @Test
     void shouldFailWithOneLineForAnUnknownVersion() {
         assertThat(models("unknown.", "publish", first.toString()).exitCode()).isZero();
 
