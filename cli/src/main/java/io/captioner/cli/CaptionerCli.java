@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             ScoreCommand.class,
             PublishCommand.class,
             CaptionsCommand.class,
-            FailuresCommand.class
+            FailuresCommand.class,
+            ModelsCommand.class
         })
 public final class CaptionerCli implements Runnable {
 

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -161,6 +163,39 @@ public final class ModelArtifact {
             }
         }
         return new Contents(manifest, weights);
+    }
+
+    /**
+     * Reads only the manifest of an artifact, without reading or verifying the weights, so tools
+     * that publish or list artifacts need not load (or even hold) the whole model; use {@link
+     * #read} before trusting the weights.
+     *
+     * @throws NoSuchFileException if {@code file} does not exist
+     * @throws ModelArtifactException if it is no zip, has no manifest, or the manifest is invalid
+     *     or of another format version
+     */
+    public static ModelManifest readManifest(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "model artifact not found");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ModelArtifactException(file + " is not a regular file");
+        }
+        // ZipFile reads the central directory and jumps to the entry: the weights stay unread.
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = zip.getEntry(MANIFEST_ENTRY);
+            if (entry == null) {
+                throw new ModelArtifactException(
+                        file + " is not a captioner model artifact (no " + MANIFEST_ENTRY + ")");
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                return parseManifest(file, in.readAllBytes());
+            }
+        } catch (ZipException e) {
+            throw new ModelArtifactException(
+                    file + " is not a captioner model artifact (not a zip: " + e.getMessage() + ")",
+                    e);
+        }
     }
 
     /** Serializes a manifest the way artifacts store it, for tools that show it. */

@@ -157,6 +157,67 @@ class ModelArtifactTest {
                 .contains(captioner.manifest().weightsSha256());
     }
 
+    @Test
+    void shouldReadOnlyTheManifestEvenWhenTheWeightsAreDamaged() throws IOException {
+        Path file = dir.resolve("model.captioner");
+        captioner.save(file);
+        Path tampered = dir.resolve("tampered.captioner");
+        rewrite(
+                file,
+                tampered,
+                (name, bytes) ->
+                        name.equals(ModelArtifact.WEIGHTS_ENTRY) ? new byte[] {1, 2, 3} : bytes);
+
+        ModelManifest manifest = ModelArtifact.readManifest(tampered);
+
+        assertThat(manifest).isEqualTo(captioner.manifest());
+        assertThat(manifest.version()).isNotBlank();
+        assertThatThrownBy(() -> ModelArtifact.read(tampered))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("checksum mismatch");
+    }
+
+    @Test
+    void shouldRejectReadingTheManifestOfAFileThatIsNotAnArtifact() throws IOException {
+        Path notZip = Files.write(dir.resolve("weights.bin"), new byte[] {1, 2, 3, 4});
+        Path zipWithoutManifest = dir.resolve("other.zip");
+        rewrite(
+                writeSaved(dir.resolve("model.captioner")),
+                zipWithoutManifest,
+                (name, bytes) -> bytes);
+        removeEntry(zipWithoutManifest, ModelArtifact.MANIFEST_ENTRY);
+
+        assertThatThrownBy(() -> ModelArtifact.readManifest(notZip))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("not a captioner model artifact");
+        assertThatThrownBy(() -> ModelArtifact.readManifest(zipWithoutManifest))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("no " + ModelArtifact.MANIFEST_ENTRY);
+        assertThatThrownBy(() -> ModelArtifact.readManifest(dir.resolve("missing.captioner")))
+                .isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> ModelArtifact.readManifest(dir))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("not a regular file");
+    }
+
+    private static Path writeSaved(Path file) throws IOException {
+        captioner.save(file);
+        return file;
+    }
+
+    private static void removeEntry(Path file, String entry) throws IOException {
+        Map<String, byte[]> entries = entries(file);
+        entries.remove(entry);
+        try (OutputStream out = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+    }
+
     private interface EntryRewriter {
         byte[] apply(String name, byte[] bytes) throws IOException;
     }
