@@ -34,6 +34,9 @@ class CrashRecoveryIT {
     private static final int ROUNDS = 3;
     private static final int PER_ROUND = 40;
 
+    /** Child logs stay in the build directory for diagnosis. */
+    private static final Path LOGS = Path.of("target", "crash-it");
+
     @TempDir static Path dir;
     private static LocalStack stack;
     private static Path modelFile;
@@ -52,6 +55,7 @@ class CrashRecoveryIT {
                         .build();
         stack.start();
         modelFile = Fixtures.tinyModel(dir);
+        Files.createDirectories(LOGS);
     }
 
     @AfterAll
@@ -73,7 +77,7 @@ class CrashRecoveryIT {
         long[] killAfterMillis = {900, 1600, 1200};
 
         for (int round = 0; round < ROUNDS; round++) {
-            Path log = dir.resolve("child-" + round + ".log");
+            Path log = LOGS.resolve("child-" + round + ".log");
             logs.add(log);
             Process child = startChild(props, log);
             try {
@@ -96,7 +100,7 @@ class CrashRecoveryIT {
             }
         }
 
-        Path finalLog = dir.resolve("child-final.log");
+        Path finalLog = LOGS.resolve("child-final.log");
         logs.add(finalLog);
         Process survivor = startChild(props, finalLog);
         try {
@@ -157,6 +161,9 @@ class CrashRecoveryIT {
         p.setProperty("session.timeout.ms", "6000");
         p.setProperty("heartbeat.interval.ms", "1000");
         p.setProperty("transaction.timeout.ms", "5000");
+        // Static membership: a restarted child takes over its predecessor's partitions at once
+        // instead of waiting for the killed member's session to expire.
+        p.setProperty("group.instance.id", "crash-child");
         Path file = dir.resolve("crash.properties");
         try (var out = Files.newBufferedWriter(file)) {
             p.store(out, "crash test");
