@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             StackCommand.class,
             DatasetCommand.class,
             TrainCommand.class,
-            ScoreCommand.class
+            ScoreCommand.class,
+            StreamsCommand.class
         })
 public final class CaptionerCli implements Runnable {
 
