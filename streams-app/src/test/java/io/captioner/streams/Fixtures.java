@@ -42,7 +42,12 @@ public final class Fixtures {
      * are noise but exercise the whole serving path.
      */
     public static Path tinyModel(Path dir) throws IOException {
-        Engine.getEngine("PyTorch").setRandomSeed(7);
+        return tinyModel(dir, 7);
+    }
+
+    /** Like {@link #tinyModel(Path)} with other weights, hence another version. */
+    public static Path tinyModel(Path dir, int seed) throws IOException {
+        Engine.getEngine("PyTorch").setRandomSeed(seed);
         List<String> words = new ArrayList<>(List.of("<pad>", "<start>", "<end>", "<unk>"));
         for (int i = 0; i < 12; i++) {
             words.add("w" + i);
@@ -66,7 +71,7 @@ public final class Fixtures {
                         null,
                         Map.of(),
                         null);
-        Path file = dir.resolve("tiny-model.zip");
+        Path file = dir.resolve("tiny-model-" + seed + ".zip");
         try (Captioner captioner = Captioner.of(model, manifest)) {
             captioner.save(file);
         }

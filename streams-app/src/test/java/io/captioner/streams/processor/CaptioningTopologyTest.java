@@ -41,6 +41,7 @@ class CaptioningTopologyTest {
 
     @TempDir static Path shared;
     private static Path modelFile;
+    private static Path otherModelFile;
     private static Path allowedDir;
 
     private TopologyTestDriver driver;
@@ -54,6 +55,7 @@ class CaptioningTopologyTest {
     @BeforeAll
     static void createModel() throws Exception {
         modelFile = Fixtures.tinyModel(shared);
+        otherModelFile = Fixtures.tinyModel(shared, 11);
         allowedDir = Files.createDirectories(shared.resolve("images"));
         Files.write(allowedDir.resolve("good.png"), Fixtures.png(3));
         Files.writeString(shared.resolve("secret.txt"), "not for you");
@@ -309,6 +311,31 @@ class CaptioningTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(300));
 
         assertThat(captions.readKeyValuesToMap()).containsOnlyKeys("a", "b");
+    }
+
+    @Test
+    void shouldCaptionWithTheNewModelAfterAHotSwapBetweenBatches() throws Exception {
+        start(Map.of(StreamsAppConfig.BATCH_MAX_SIZE, 2), true);
+        String before = models.current().orElseThrow().version();
+
+        pipe(Fixtures.inline("a", Fixtures.png(1)));
+        pipe(Fixtures.inline("b", Fixtures.png(2)));
+        models.install(Captioner.load(otherModelFile));
+        String after = models.current().orElseThrow().version();
+        pipe(Fixtures.inline("c", Fixtures.png(3)));
+        pipe(Fixtures.inline("d", Fixtures.png(4)));
+
+        assertThat(after).isNotEqualTo(before);
+        Map<String, String> versions = new LinkedHashMap<>();
+        for (CaptionEvent c : captions.readValuesToList()) {
+            versions.put(c.getImageId(), c.getModelVersion());
+        }
+        assertThat(versions)
+                .containsExactly(
+                        Map.entry("a", before),
+                        Map.entry("b", before),
+                        Map.entry("c", after),
+                        Map.entry("d", after));
     }
 
     @Test
