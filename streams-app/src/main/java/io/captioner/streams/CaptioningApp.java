@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -150,8 +151,7 @@ public final class CaptioningApp implements AutoCloseable {
         List<Topic<String, ?>> needed =
                 List.of(topics.images(), topics.captions(), topics.captionsDlq());
         try (Admin admin = Admin.create(config.adminConfig())) {
-            Set<String> existing =
-                    admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (Topic<String, ?> topic : needed) {
                 if (!existing.contains(topic.name())) {
@@ -162,7 +162,7 @@ public final class CaptioningApp implements AutoCloseable {
                 return;
             }
             try {
-                admin.createTopics(missing).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
                 LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {

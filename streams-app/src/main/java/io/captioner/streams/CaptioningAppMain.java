@@ -2,6 +2,7 @@ package io.captioner.streams;
 
 import io.captioner.streams.config.StreamsAppConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ public final class CaptioningAppMain {
                                     stopped.countDown();
                                 },
                                 "captioner-shutdown"));
-        if (app.awaitRunning(java.time.Duration.ofMinutes(5))) {
+        if (app.awaitRunning(Duration.ofMinutes(5))) {
             LOG.info("READY {}", app.describe());
         }
         stopped.await();

@@ -107,6 +107,10 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
             event = settings.deserializer().deserialize(meta.topic(), record.value());
             EventValidation.validate(event);
         } catch (RuntimeException e) {
+            if (settings.deadLetters().isTransient(e)) {
+                // Not the record's fault: fail the thread, Streams replaces it and retries.
+                throw e;
+            }
             String imageId = event == null ? null : blankToNull(event.getImageId());
             deadLetter(
                     e,

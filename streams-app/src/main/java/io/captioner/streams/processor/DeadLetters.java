@@ -22,6 +22,11 @@ public final class DeadLetters {
         this.maxOriginalBytes = maxOriginalBytes;
     }
 
+    /** Whether {@code failure} should be retried instead of dead-lettered. */
+    public boolean isTransient(Throwable failure) {
+        return mapper.isTransient(failure);
+    }
+
     /** The reason code {@code failure} maps to. */
     public FailureReason reasonOf(Throwable failure) {
         return mapper.reasonOf(failure);

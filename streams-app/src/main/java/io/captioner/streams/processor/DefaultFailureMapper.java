@@ -3,6 +3,8 @@ package io.captioner.streams.processor;
 import io.captioner.events.FailureReason;
 import io.captioner.model.image.ImageDecodingException;
 import io.captioner.schemas.InvalidEventException;
+import io.captioner.schemas.registry.SchemaRegistryConnectionException;
+import io.captioner.schemas.registry.SchemaRegistryException;
 import io.captioner.streams.fetch.ImageFetchException;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -10,7 +12,8 @@ import org.apache.kafka.common.errors.SerializationException;
  * Maps the typed exceptions of the pipeline onto reason codes: decoder and fetcher reasons by name
  * (they are named like the codes), serde failures to {@code DESERIALIZATION_ERROR}, contract
  * violations to {@code INVALID_EVENT}, model failures to {@code MODEL_ERROR}, anything else to
- * {@code INTERNAL_ERROR}.
+ * {@code INTERNAL_ERROR}. Registry outages (connection failures, 5xx answers) are {@link
+ * #isTransient transient}: an image must not be dead-lettered because the registry was down.
  */
 public final class DefaultFailureMapper implements FailureMapper {
 
@@ -37,5 +40,21 @@ public final class DefaultFailureMapper implements FailureMapper {
             return FailureReason.INVALID_EVENT;
         }
         return FailureReason.INTERNAL_ERROR;
+    }
+
+    @Override
+    public boolean isTransient(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryConnectionException) {
+                return true;
+            }
+            if (t instanceof SchemaRegistryException e && e.httpStatus() >= 500) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 }

@@ -12,6 +12,16 @@ public interface FailureMapper {
     /** The reason code for {@code failure}; never null. */
     FailureReason reasonOf(Throwable failure);
 
+    /**
+     * Whether {@code failure} is a passing infrastructure problem (e.g. the schema registry is
+     * unreachable) rather than a property of the input; such failures are not dead-lettered but
+     * fail the stream thread, which Kafka Streams replaces, so the record is processed again once
+     * the problem is gone. The default says no.
+     */
+    default boolean isTransient(Throwable failure) {
+        return false;
+    }
+
     /** The default mapping, see {@link DefaultFailureMapper}. */
     static FailureMapper defaults() {
         return DefaultFailureMapper.INSTANCE;

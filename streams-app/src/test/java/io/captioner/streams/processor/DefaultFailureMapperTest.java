@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.captioner.events.FailureReason;
 import io.captioner.model.image.ImageDecodingException;
 import io.captioner.schemas.InvalidEventException;
+import io.captioner.schemas.registry.SchemaNotFoundException;
+import io.captioner.schemas.registry.SchemaRegistryConnectionException;
+import io.captioner.schemas.registry.SchemaRegistryException;
 import io.captioner.streams.fetch.ImageFetchException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,26 @@ class DefaultFailureMapperTest {
             assertThat(mapper.reasonOf(new ImageFetchException(reason, "x")).name())
                     .isEqualTo(reason.name());
         }
+    }
+
+    @Test
+    void shouldTreatRegistryOutagesAsTransientButUnknownSchemasAsPoison() {
+        assertThat(
+                        mapper.isTransient(
+                                new SerializationException(
+                                        "x", new SchemaRegistryConnectionException("down", null))))
+                .isTrue();
+        assertThat(
+                        mapper.isTransient(
+                                new SerializationException(
+                                        "x", new SchemaRegistryException("busy", 503, 50301))))
+                .isTrue();
+        assertThat(
+                        mapper.isTransient(
+                                new SerializationException(
+                                        "x", new SchemaNotFoundException("gone", 404, 40403))))
+                .isFalse();
+        assertThat(mapper.isTransient(new SerializationException("bad magic byte"))).isFalse();
     }
 
     @Test
