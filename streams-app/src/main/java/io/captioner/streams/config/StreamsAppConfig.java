@@ -65,6 +65,15 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Model artifact file loaded at start. */
     public static final String MODEL_PATH = "captioner.model.path";
 
+    /** Kind of the batch buffer store: {@code rocksdb} or {@code memory}, both changelogged. */
+    public static final String BUFFER_STORE = "captioner.buffer.store";
+
+    /** Value of {@link #BUFFER_STORE} for a persistent RocksDB store. */
+    public static final String BUFFER_STORE_ROCKSDB = "rocksdb";
+
+    /** Value of {@link #BUFFER_STORE} for an in-memory store. */
+    public static final String BUFFER_STORE_MEMORY = "memory";
+
     /** Largest number of images captioned in one forward pass. */
     public static final String BATCH_MAX_SIZE = "captioner.batch.max.size";
 
@@ -187,6 +196,11 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Images per forward pass. */
     public int batchMaxSize() {
         return getInt(BATCH_MAX_SIZE);
+    }
+
+    /** Whether the batch buffer is a persistent RocksDB store (else in memory). */
+    public boolean persistentBuffer() {
+        return BUFFER_STORE_ROCKSDB.equals(getString(BUFFER_STORE));
     }
 
     /** Longest wait of a buffered image. */
@@ -372,6 +386,15 @@ public final class StreamsAppConfig extends AbstractConfig {
                 Range.between(1, 4096),
                 Importance.MEDIUM,
                 "Images captioned in one forward pass; a full buffer is captioned at once.");
+        def.define(
+                BUFFER_STORE,
+                Type.STRING,
+                BUFFER_STORE_ROCKSDB,
+                ValidString.in(BUFFER_STORE_ROCKSDB, BUFFER_STORE_MEMORY),
+                Importance.LOW,
+                "Batch buffer store, changelogged either way: rocksdb (default; Streams then keeps"
+                        + " its process id across restarts, so a restarted instance fences a"
+                        + " crashed one's open transaction at once) or memory.");
         def.define(
                 BATCH_MAX_WAIT_MS,
                 Type.LONG,

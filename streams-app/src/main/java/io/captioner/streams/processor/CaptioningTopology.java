@@ -78,7 +78,9 @@ public final class CaptioningTopology {
                         metrics);
         StoreBuilder<KeyValueStore<Long, PendingImage>> store =
                 Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(BUFFER_STORE),
+                        config.persistentBuffer()
+                                ? Stores.persistentKeyValueStore(BUFFER_STORE)
+                                : Stores.inMemoryKeyValueStore(BUFFER_STORE),
                         Serdes.Long(),
                         PendingImage.serde());
         ProcessorSupplier<byte[], byte[], String, SpecificRecord> supplier =

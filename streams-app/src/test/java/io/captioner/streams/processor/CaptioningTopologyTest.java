@@ -145,7 +145,13 @@ class CaptioningTopologyTest {
 
     @Test
     void shouldCaptionAPartialBatchOnceItsOldestImageWaitedMaxWait() throws Exception {
-        start(Map.of(StreamsAppConfig.BATCH_MAX_WAIT_MS, 1000), true);
+        start(
+                Map.of(
+                        StreamsAppConfig.BATCH_MAX_WAIT_MS,
+                        1000,
+                        StreamsAppConfig.BUFFER_STORE,
+                        StreamsAppConfig.BUFFER_STORE_MEMORY),
+                true);
 
         pipe(Fixtures.inline("a", Fixtures.png(1)));
         pipe(Fixtures.inline("b", Fixtures.png(2)));
