@@ -6,6 +6,7 @@ import io.captioner.events.CaptionEvent;
 import io.captioner.events.CaptionFailure;
 import io.captioner.events.FailureReason;
 import io.captioner.events.ImageEvent;
+import io.captioner.model.Captioner;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
 import io.captioner.streams.config.StreamsAppConfig;
@@ -233,6 +234,44 @@ class CaptioningAppIT {
                 assertThat(r.value().getOriginalValue()).isNotNull();
             }
             assertThat(app.state().isRunningOrRebalancing()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldWaitWithoutAModelNotReadyAndCaptionOnceOneIsInstalled() throws Exception {
+        Map<String, Object> props = new HashMap<>(config("nomodel-", 1).originals());
+        props.remove(StreamsAppConfig.MODEL_PATH);
+        StreamsAppConfig config = StreamsAppConfig.of(props);
+        Topics topics = CaptioningTopology.topics(config);
+        List<ImageEvent> events = goodImages("nomodel-", 5);
+        try (CaptioningApp app = CaptioningApp.start(config)) {
+            KafkaTestSupport.sendRaw(
+                    stack.bootstrapServers(),
+                    topics.images().name(),
+                    KafkaTestSupport.serialize(topics, events));
+            assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + app.httpPort();
+            HttpResponse<String> ready = get(http, base + "/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("no model loaded");
+            assertThat(get(http, base + "/model").statusCode()).isEqualTo(404);
+            List<ConsumerRecord<String, CaptionFailure>> letters =
+                    KafkaTestSupport.readCommitted(
+                            stack.bootstrapServers(),
+                            topics.captionsDlq().name(),
+                            topics.captionsDlq().valueSerde().deserializer(),
+                            Duration.ofSeconds(3),
+                            read -> false);
+            assertThat(letters).as("no model is no reason to fail an image").isEmpty();
+
+            app.models().install(Captioner.load(modelFile));
+
+            assertThat(captions(config, 5))
+                    .extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrderElementsOf(
+                            events.stream().map(ImageEvent::getImageId).toList());
+            assertThat(get(http, base + "/ready").statusCode()).isEqualTo(200);
         }
     }
 
