@@ -265,7 +265,8 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
                 }
             }
         }
-        long now = context.currentSystemTimeMs();
+        // The real clock, not Streams' cached one: the latency must include the inference.
+        long now = System.currentTimeMillis();
         for (int i = 0; i < ready.size(); i++) {
             PendingImage p = ready.get(i);
             ImageEvent event = events.get(i);
@@ -341,7 +342,7 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
             byte[] key,
             byte[] value,
             long timestamp) {
-        long now = context.currentSystemTimeMs();
+        long now = System.currentTimeMillis();
         CaptionFailure letter =
                 settings.deadLetters()
                         .of(failure, imageId, topic, partition, offset, key, value, now);
