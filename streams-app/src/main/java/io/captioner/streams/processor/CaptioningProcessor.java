@@ -243,6 +243,7 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
         Captioner captioner = model.captioner();
         DecodingOptions options = settings.options();
         List<CaptionResult> results;
+        List<RuntimeException> errors = new ArrayList<>();
         long start = System.nanoTime();
         try {
             results = captioner.caption(images, options);
@@ -259,9 +260,10 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
             for (BufferedImage image : images) {
                 try {
                     results.add(captioner.caption(image, options));
+                    errors.add(null);
                 } catch (RuntimeException e) {
                     results.add(null);
-                    LOG.debug("Single image failed in the model", e);
+                    errors.add(e);
                 }
             }
         }
@@ -279,8 +281,9 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
                                         + model.name()
                                         + "/"
                                         + model.version()
-                                        + " failed on the image",
-                                null),
+                                        + " failed on the image: "
+                                        + errors.get(i),
+                                errors.get(i)),
                         event.getImageId(),
                         event.getImageId(),
                         p.topic(),

@@ -345,6 +345,31 @@ class CaptioningTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterImagesTheModelFailsOnAsModelErrorAndKeepRunning() throws Exception {
+        start(Map.of(StreamsAppConfig.BATCH_MAX_SIZE, 2), false);
+        Captioner broken = Captioner.load(modelFile);
+        models.install(broken);
+        // Freed weights make every forward pass fail, like a model that breaks at runtime.
+        broken.close();
+
+        pipe(Fixtures.inline("a", Fixtures.png(1)));
+        pipe(Fixtures.inline("b", Fixtures.png(2)));
+
+        assertThat(captions.isEmpty()).isTrue();
+        List<CaptionFailure> letters = dlq.readValuesToList();
+        assertThat(letters).extracting(CaptionFailure::getImageId).containsExactly("a", "b");
+        assertThat(letters)
+                .extracting(CaptionFailure::getReason)
+                .containsOnly(FailureReason.MODEL_ERROR);
+        assertThat(letters.get(0).getMessage()).contains("closed");
+
+        models.install(Captioner.load(modelFile));
+        pipe(Fixtures.inline("c", Fixtures.png(3)));
+        pipe(Fixtures.inline("d", Fixtures.png(4)));
+        assertThat(captions.readKeyValuesToMap()).containsOnlyKeys("c", "d");
+    }
+
+    @Test
     void shouldCarryBeamSearchAlternatives() throws Exception {
         start(
                 Map.of(
