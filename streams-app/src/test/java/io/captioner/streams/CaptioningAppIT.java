@@ -284,6 +284,41 @@ class CaptioningAppIT {
         assertThat(two).isEqualTo(one);
     }
 
+    @Test
+    void shouldCaptionEachImageOnceWhenTwoInstancesShareThePartitions() throws Exception {
+        StreamsAppConfig first = config("pair-", 1);
+        Map<String, Object> secondProps = new HashMap<>(first.originals());
+        secondProps.put(StreamsAppConfig.STATE_DIR, dir.resolve("state-pair-2").toString());
+        StreamsAppConfig second = StreamsAppConfig.of(secondProps);
+        Topics topics = CaptioningTopology.topics(first);
+        List<ImageEvent> events = goodImages("pair-", 24);
+        try (CaptioningApp a = CaptioningApp.start(first);
+                CaptioningApp b = CaptioningApp.start(second)) {
+            assertThat(a.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            assertThat(b.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            KafkaTestSupport.sendRaw(
+                    stack.bootstrapServers(),
+                    topics.images().name(),
+                    KafkaTestSupport.serialize(topics, events));
+
+            List<ConsumerRecord<String, CaptionEvent>> out = captions(first, 24);
+            List<ConsumerRecord<String, CaptionEvent>> settled =
+                    KafkaTestSupport.readCommitted(
+                            stack.bootstrapServers(),
+                            topics.captions().name(),
+                            topics.captions().valueSerde().deserializer(),
+                            Duration.ofSeconds(3),
+                            read -> false);
+
+            assertThat(out).hasSize(24);
+            assertThat(settled)
+                    .extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrderElementsOf(
+                            events.stream().map(ImageEvent::getImageId).toList());
+            assertThat(a.metrics().captions() + b.metrics().captions()).isEqualTo(24.0);
+        }
+    }
+
     private Set<String> captionIds(String prefix, int threads, int count) throws Exception {
         StreamsAppConfig config = config(prefix, threads);
         Topics topics = CaptioningTopology.topics(config);
