@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -88,6 +89,28 @@ public final class Fixtures {
         g.fillOval(seed % 20, 4, 20, 20);
         g.dispose();
         return encode(image, "png");
+    }
+
+    /**
+     * Unusual but valid images by name: a 1x1 PNG, a 2000x8 panorama, a greyscale PNG, a
+     * transparent PNG, a GIF, a BMP and a JPEG.
+     */
+    public static Map<String, byte[]> oddImages() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put("one-pixel", encode(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), "png"));
+        out.put("panorama", encode(new BufferedImage(2000, 8, BufferedImage.TYPE_INT_RGB), "png"));
+        BufferedImage grey = new BufferedImage(40, 30, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getGraphics().fillRect(5, 5, 10, 10);
+        out.put("grey", encode(grey, "png"));
+        BufferedImage alpha = new BufferedImage(40, 30, BufferedImage.TYPE_INT_ARGB);
+        alpha.setRGB(3, 3, 0x80ff0000);
+        out.put("transparent", encode(alpha, "png"));
+        BufferedImage rgb = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().fillOval(4, 4, 20, 20);
+        out.put("gif", encode(rgb, "gif"));
+        out.put("bmp", encode(rgb, "bmp"));
+        out.put("jpeg", encode(rgb, "jpeg"));
+        return out;
     }
 
     /** A JPEG cut in half: the decoder must refuse it as truncated. */

@@ -279,6 +279,21 @@ class CaptioningTopologyTest {
     }
 
     @Test
+    void shouldCaptionOddButValidImagesInsteadOfFailingThem() throws Exception {
+        start(Map.of(), true);
+        Map<String, byte[]> odd = Fixtures.oddImages();
+
+        for (Map.Entry<String, byte[]> image : odd.entrySet()) {
+            pipe(Fixtures.inline(image.getKey(), image.getValue()));
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(1100));
+
+        assertThat(dlq.readValuesToList()).isEmpty();
+        assertThat(captions.readKeyValuesToMap().keySet())
+                .containsExactlyInAnyOrderElementsOf(odd.keySet());
+    }
+
+    @Test
     void shouldDeadLetterATombstoneAsDeserializationError() throws Exception {
         start(Map.of(), true);
 
