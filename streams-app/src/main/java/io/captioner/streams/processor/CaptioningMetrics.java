@@ -113,6 +113,11 @@ public final class CaptioningMetrics {
         return failures.labels(reason.name()).value();
     }
 
+    /** Images waiting in the batch buffers of this instance now. */
+    public double buffered() {
+        return buffered.value();
+    }
+
     /** Batches captioned so far. */
     public long batches() {
         return batchSize.count();

@@ -67,6 +67,11 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.store = context.getStateStore(settings.storeName());
+        // A revived task (e.g. after an aborted transaction) re-initializes the same instance
+        // without always closing it: forget the previous life's count, the store is the truth.
+        settings.metrics().buffered(-pending);
+        pending = 0;
+        oldestBufferedAt = -1;
         try (KeyValueIterator<Long, PendingImage> it = store.all()) {
             while (it.hasNext()) {
                 PendingImage p = it.next().value;
@@ -379,9 +384,8 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
 
     @Override
     public void close() {
-        if (pending > 0) {
-            settings.metrics().buffered(-pending);
-        }
+        settings.metrics().buffered(-pending);
+        pending = 0;
     }
 
     /** What every processor instance of a topology shares; immutable and thread-safe. */

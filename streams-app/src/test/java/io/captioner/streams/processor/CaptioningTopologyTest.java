@@ -327,11 +327,13 @@ class CaptioningTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(5));
         assertThat(captions.isEmpty()).isTrue();
         assertThat(dlq.isEmpty()).as("no model is no reason to fail an image").isTrue();
+        assertThat(metrics.buffered()).isEqualTo(2.0);
 
         models.install(Captioner.load(modelFile));
         driver.advanceWallClockTime(Duration.ofMillis(300));
 
         assertThat(captions.readKeyValuesToMap()).containsOnlyKeys("a", "b");
+        assertThat(metrics.buffered()).isZero();
     }
 
     @Test
