@@ -76,6 +76,9 @@ public final class StreamsCommand implements Callable<Integer> {
                                 app.close();
                                 System.err.println("captioner streams: stopped");
                                 System.err.flush();
+                                // The JVM would report 128+signal once hooks finish; a requested
+                                // stop of a running app is a success, as for 'captioner stack'.
+                                Runtime.getRuntime().halt(0);
                             }
                             stopped.countDown();
                         },
