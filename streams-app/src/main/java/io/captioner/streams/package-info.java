@@ -1,6 +1,8 @@
 /**
  * The Kafka Streams captioning application: image events in, captions out, failures to the
- * dead-letter topic, model versions hot-swapped from the model topic. Built by the streams-app
- * issue; this module exists so the build, module map and dependencies are in place.
+ * dead-letter topic. {@link io.captioner.streams.CaptioningApp} runs the topology of {@link
+ * io.captioner.streams.processor.CaptioningTopology} with the model of a {@link
+ * io.captioner.streams.model.ModelHolder} and the ops endpoint; {@link
+ * io.captioner.streams.CaptioningAppMain} runs it as a process.
  */
 package io.captioner.streams;

@@ -1,0 +1,141 @@
+package io.captioner.cli;
+
+import io.captioner.streams.CaptioningApp;
+import io.captioner.streams.config.StreamsAppConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code captioner streams}: runs the captioning Kafka Streams app (images in, captions and dead
+ * letters out, ops endpoint) until SIGINT/SIGTERM.
+ */
+@Command(
+        name = "streams",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the captioning streams app: images -> captions, failures -> captions-dlq.",
+            "Configuration: defaults < --config file < CAPTIONER_* environment < flags"
+                    + " (see config/streams-app.properties).",
+            "Prints one line 'READY http=PORT ...' when running, then runs until Ctrl-C or"
+                    + " SIGTERM."
+        })
+public final class StreamsCommand implements Callable<Integer> {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Mixin KafkaOptions kafka;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Properties file with the app's configuration.")
+    Path config;
+
+    @Option(
+            names = "--http-port",
+            paramLabel = "PORT",
+            description = "Port of the ops endpoint (/health, /ready, /metrics, /model); 0 = any.")
+    Integer httpPort;
+
+    @Option(
+            names = "--model",
+            paramLabel = "FILE",
+            description = "Model artifact file to serve (captioner.model.path).")
+    Path model;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        StreamsAppConfig appConfig;
+        try {
+            appConfig = buildConfig();
+        } catch (ConfigException | java.io.UncheckedIOException e) {
+            err.println("captioner streams: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<CaptioningApp> running = new AtomicReference<>();
+        Thread hook =
+                new Thread(
+                        () -> {
+                            CaptioningApp app = running.get();
+                            if (app != null) {
+                                app.close();
+                                System.err.println("captioner streams: stopped");
+                                System.err.flush();
+                                // The JVM would report 128+signal once hooks finish; a requested
+                                // stop of a running app is a success, as for 'captioner stack'.
+                                Runtime.getRuntime().halt(0);
+                            }
+                            stopped.countDown();
+                        },
+                        "captioner-streams-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        CaptioningApp app;
+        try {
+            app = CaptioningApp.start(appConfig);
+        } catch (Exception e) {
+            removeHook(hook);
+            err.println("captioner streams: cannot start: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        running.set(app);
+        if (!app.awaitRunning(START_TIMEOUT)) {
+            err.println(
+                    "captioner streams: Kafka Streams did not reach RUNNING (" + app.state() + ")");
+            err.flush();
+            removeHook(hook);
+            app.close();
+            return 1;
+        }
+        out.println("READY " + app.describe());
+        out.flush();
+        // Serve until a signal runs the shutdown hook, which closes the app.
+        stopped.await();
+        return 0;
+    }
+
+    private StreamsAppConfig buildConfig() {
+        StreamsAppConfig.Builder builder = StreamsAppConfig.builder();
+        if (config != null) {
+            builder.optPropertiesFile(config);
+        }
+        builder.optEnvironment(System.getenv());
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        if (parsed.hasMatchedOption("--bootstrap")) {
+            builder.optOverride(StreamsAppConfig.BOOTSTRAP_SERVERS, kafka.bootstrap());
+        }
+        if (parsed.hasMatchedOption("--registry")) {
+            builder.optOverride(StreamsAppConfig.SCHEMA_REGISTRY_URL, kafka.registry());
+        }
+        if (httpPort != null) {
+            builder.optOverride(StreamsAppConfig.HTTP_PORT, httpPort);
+        }
+        if (model != null) {
+            builder.optOverride(StreamsAppConfig.MODEL_PATH, model.toAbsolutePath().toString());
+        }
+        return builder.build();
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down; the hook will run.
+        }
+    }
+}

@@ -1,0 +1,577 @@
+package io.captioner.streams.config;
+
+import io.captioner.model.DecodingOptions;
+import io.captioner.model.image.ImageDecoder;
+import io.captioner.schemas.serde.AvroSerdeConfig;
+import io.captioner.streams.fetch.ImageFetcher;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The typed configuration of the streams app, with one documented key per setting.
+ *
+ * <p>Sources, lowest precedence first: the defaults of {@link #definition()}, a properties file,
+ * environment variables (each key has one, see {@link #envName(String)}: {@code
+ * captioner.model.path} is {@code CAPTIONER_MODEL_PATH}), then explicit overrides (command-line
+ * flags). Keys of the table are validated; any other key (for example {@code max.poll.interval.ms})
+ * passes through unchanged to Kafka Streams, so every Streams and client setting stays reachable.
+ */
+public final class StreamsAppConfig extends AbstractConfig {
+
+    /** Kafka bootstrap servers. */
+    public static final String BOOTSTRAP_SERVERS = StreamsConfig.BOOTSTRAP_SERVERS_CONFIG;
+
+    /** Schema registry URL, or {@code mock://scope} for tests. */
+    public static final String SCHEMA_REGISTRY_URL = AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG;
+
+    /** Kafka Streams application id: consumer group, transactional id and store prefix. */
+    public static final String APPLICATION_ID = StreamsConfig.APPLICATION_ID_CONFIG;
+
+    /** Delivery guarantee of Kafka Streams. */
+    public static final String PROCESSING_GUARANTEE = StreamsConfig.PROCESSING_GUARANTEE_CONFIG;
+
+    /** Number of stream threads per instance. */
+    public static final String NUM_STREAM_THREADS = StreamsConfig.NUM_STREAM_THREADS_CONFIG;
+
+    /** Commit interval of Kafka Streams. */
+    public static final String COMMIT_INTERVAL_MS = StreamsConfig.COMMIT_INTERVAL_MS_CONFIG;
+
+    /** Directory of the local state stores. */
+    public static final String STATE_DIR = StreamsConfig.STATE_DIR_CONFIG;
+
+    /** Model artifact file loaded at start. */
+    public static final String MODEL_PATH = "captioner.model.path";
+
+    /** Kind of the batch buffer store: {@code rocksdb} or {@code memory}, both changelogged. */
+    public static final String BUFFER_STORE = "captioner.buffer.store";
+
+    /** Value of {@link #BUFFER_STORE} for a persistent RocksDB store. */
+    public static final String BUFFER_STORE_ROCKSDB = "rocksdb";
+
+    /** Value of {@link #BUFFER_STORE} for an in-memory store. */
+    public static final String BUFFER_STORE_MEMORY = "memory";
+
+    /** Largest number of images captioned in one forward pass. */
+    public static final String BATCH_MAX_SIZE = "captioner.batch.max.size";
+
+    /** Longest time an image waits in the batch buffer before a partial batch is captioned. */
+    public static final String BATCH_MAX_WAIT_MS = "captioner.batch.max.wait.ms";
+
+    /** Beam width; 1 decodes greedily. */
+    public static final String DECODING_BEAM_SIZE = "captioner.decoding.beam.size";
+
+    /** Maximum caption length in tokens. */
+    public static final String DECODING_MAX_LENGTH = "captioner.decoding.max.length";
+
+    /** Runner-up captions returned by beam search. */
+    public static final String DECODING_ALTERNATIVES = "captioner.decoding.alternatives";
+
+    /** Length normalization exponent of beam search. */
+    public static final String DECODING_LENGTH_ALPHA = "captioner.decoding.length.alpha";
+
+    /** Largest encoded image accepted, inline or fetched. */
+    public static final String IMAGE_MAX_BYTES = "captioner.image.max.bytes";
+
+    /** Largest declared width x height accepted. */
+    public static final String IMAGE_MAX_PIXELS = "captioner.image.max.pixels";
+
+    /** Directories {@code file:} image URIs may point into. */
+    public static final String FETCH_ALLOWED_DIRS = "captioner.fetch.allowed.dirs";
+
+    /** Whether {@code http:} and {@code https:} image URIs may be fetched. */
+    public static final String FETCH_HTTP_ENABLED = "captioner.fetch.http.enabled";
+
+    /** Whether http(s) fetches may reach private, loopback and link-local addresses. */
+    public static final String FETCH_ALLOW_PRIVATE_NETWORKS =
+            "captioner.fetch.allow.private.networks";
+
+    /** TCP connect timeout of http(s) fetches. */
+    public static final String FETCH_CONNECT_TIMEOUT_MS = "captioner.fetch.connect.timeout.ms";
+
+    /** Deadline of a whole http(s) fetch. */
+    public static final String FETCH_READ_TIMEOUT_MS = "captioner.fetch.read.timeout.ms";
+
+    /** Largest original value copied into a dead letter. */
+    public static final String DLQ_MAX_ORIGINAL_BYTES = "captioner.dlq.max.original.bytes";
+
+    /** Port of the ops HTTP endpoint. */
+    public static final String HTTP_PORT = "captioner.http.port";
+
+    /** Prefix of every topic name. */
+    public static final String TOPIC_PREFIX = "captioner.topic.prefix";
+
+    /** Whether missing topics are created at start. */
+    public static final String TOPICS_CREATE = "captioner.topics.create";
+
+    /** Default ops port; 8081 is taken by the schema registry of the local stack. */
+    public static final int DEFAULT_HTTP_PORT = 8088;
+
+    private static final String ENV_PREFIX = "CAPTIONER_";
+
+    /** Keys whose environment variable is not derived from the key (shared with the CLI). */
+    private static final Map<String, String> ENV_ALIASES =
+            Map.of(
+                    BOOTSTRAP_SERVERS,
+                    "CAPTIONER_BOOTSTRAP",
+                    SCHEMA_REGISTRY_URL,
+                    "CAPTIONER_REGISTRY");
+
+    private static final ConfigDef DEFINITION = buildDefinition();
+
+    private final Map<String, String> passThrough;
+
+    private StreamsAppConfig(Map<String, String> merged) {
+        super(DEFINITION, merged, false);
+        Map<String, String> extra = new TreeMap<>();
+        for (Map.Entry<String, String> e : merged.entrySet()) {
+            if (!DEFINITION.names().contains(e.getKey())) {
+                extra.put(e.getKey(), e.getValue());
+            }
+        }
+        this.passThrough = Collections.unmodifiableMap(extra);
+        if (getInt(DECODING_ALTERNATIVES) > getInt(DECODING_BEAM_SIZE) - 1) {
+            throw new ConfigException(
+                    DECODING_ALTERNATIVES,
+                    getInt(DECODING_ALTERNATIVES),
+                    "must be at most " + DECODING_BEAM_SIZE + " - 1");
+        }
+    }
+
+    /** The table of keys with types, defaults, validators and one-line docs. */
+    public static ConfigDef definition() {
+        return DEFINITION;
+    }
+
+    /** The environment variable read for {@code key}. */
+    public static String envName(String key) {
+        String alias = ENV_ALIASES.get(key);
+        if (alias != null) {
+            return alias;
+        }
+        String bare = key.startsWith("captioner.") ? key.substring("captioner.".length()) : key;
+        return ENV_PREFIX + bare.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * Starts a builder; everything is optional since every key but the model path has a default.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configuration from explicit properties only (no file, no environment), for tests. */
+    public static StreamsAppConfig of(Map<String, ?> properties) {
+        return builder().optOverrides(properties).build();
+    }
+
+    /** The model artifact file; empty when none is configured. */
+    public Optional<Path> modelPath() {
+        String path = getString(MODEL_PATH);
+        return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path));
+    }
+
+    /** Images per forward pass. */
+    public int batchMaxSize() {
+        return getInt(BATCH_MAX_SIZE);
+    }
+
+    /** Whether the batch buffer is a persistent RocksDB store (else in memory). */
+    public boolean persistentBuffer() {
+        return BUFFER_STORE_ROCKSDB.equals(getString(BUFFER_STORE));
+    }
+
+    /** Longest wait of a buffered image. */
+    public Duration batchMaxWait() {
+        return Duration.ofMillis(getLong(BATCH_MAX_WAIT_MS));
+    }
+
+    /** The decoding options of every caption. */
+    public DecodingOptions decodingOptions() {
+        return new DecodingOptions(
+                getInt(DECODING_BEAM_SIZE),
+                getInt(DECODING_MAX_LENGTH),
+                getDouble(DECODING_LENGTH_ALPHA),
+                getInt(DECODING_ALTERNATIVES));
+    }
+
+    /** An image decoder with the configured size limits. */
+    public ImageDecoder imageDecoder() {
+        return ImageDecoder.builder()
+                .optMaxBytes(getLong(IMAGE_MAX_BYTES))
+                .optMaxPixels(getLong(IMAGE_MAX_PIXELS))
+                .build();
+    }
+
+    /** An image fetcher with the configured claim-check policy. */
+    public ImageFetcher imageFetcher() {
+        List<Path> dirs = new ArrayList<>();
+        for (String dir : getList(FETCH_ALLOWED_DIRS)) {
+            if (!dir.isBlank()) {
+                dirs.add(Path.of(dir.trim()));
+            }
+        }
+        return ImageFetcher.builder()
+                .optAllowedDirectories(dirs)
+                .optHttpEnabled(getBoolean(FETCH_HTTP_ENABLED))
+                .optAllowPrivateNetworks(getBoolean(FETCH_ALLOW_PRIVATE_NETWORKS))
+                .optConnectTimeout(Duration.ofMillis(getLong(FETCH_CONNECT_TIMEOUT_MS)))
+                .optReadTimeout(Duration.ofMillis(getLong(FETCH_READ_TIMEOUT_MS)))
+                .optMaxBytes(getLong(IMAGE_MAX_BYTES))
+                .build();
+    }
+
+    /** Largest original value copied into a dead letter. */
+    public int dlqMaxOriginalBytes() {
+        return getInt(DLQ_MAX_ORIGINAL_BYTES);
+    }
+
+    /** Port of the ops endpoint; 0 picks a free port. */
+    public int httpPort() {
+        return getInt(HTTP_PORT);
+    }
+
+    /** Prefix of every topic name (empty by default). */
+    public String topicPrefix() {
+        return getString(TOPIC_PREFIX);
+    }
+
+    /** Whether missing topics are created at start. */
+    public boolean createTopics() {
+        return getBoolean(TOPICS_CREATE);
+    }
+
+    /** The application id. */
+    public String applicationId() {
+        return getString(APPLICATION_ID);
+    }
+
+    /** Bootstrap servers. */
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS);
+    }
+
+    /** The configuration for serdes and the registry client: registry URL and pass-through keys. */
+    public Map<String, Object> serdeConfig() {
+        Map<String, Object> serde = new HashMap<>(passThrough);
+        serde.put(SCHEMA_REGISTRY_URL, getString(SCHEMA_REGISTRY_URL));
+        return serde;
+    }
+
+    /** Admin client settings: bootstrap servers plus pass-through keys. */
+    public Map<String, Object> adminConfig() {
+        Map<String, Object> admin = new HashMap<>();
+        admin.put(BOOTSTRAP_SERVERS, bootstrapServers());
+        for (Map.Entry<String, String> e : passThrough.entrySet()) {
+            if (e.getKey().startsWith("security.")
+                    || e.getKey().startsWith("sasl.")
+                    || e.getKey().startsWith("ssl.")) {
+                admin.put(e.getKey(), e.getValue());
+            }
+        }
+        return admin;
+    }
+
+    /**
+     * The properties for {@link org.apache.kafka.streams.KafkaStreams}: the Streams keys of the
+     * table plus every pass-through key.
+     */
+    public Properties streamsProperties() {
+        Properties props = new Properties();
+        props.putAll(passThrough);
+        props.put(APPLICATION_ID, applicationId());
+        props.put(BOOTSTRAP_SERVERS, bootstrapServers());
+        props.put(PROCESSING_GUARANTEE, getString(PROCESSING_GUARANTEE));
+        props.put(NUM_STREAM_THREADS, getInt(NUM_STREAM_THREADS));
+        Long commit = getLong(COMMIT_INTERVAL_MS);
+        if (commit != null) {
+            props.put(COMMIT_INTERVAL_MS, commit);
+        }
+        String stateDir = getString(STATE_DIR);
+        if (stateDir != null && !stateDir.isBlank()) {
+            props.put(STATE_DIR, stateDir);
+        }
+        props.put(SCHEMA_REGISTRY_URL, getString(SCHEMA_REGISTRY_URL));
+        return props;
+    }
+
+    /** The keys outside the table, passed through to Kafka Streams and the serdes. */
+    public Map<String, String> passThrough() {
+        return passThrough;
+    }
+
+    private static ConfigDef buildDefinition() {
+        ConfigDef def = new ConfigDef();
+        def.define(
+                BOOTSTRAP_SERVERS,
+                Type.STRING,
+                "127.0.0.1:9092",
+                Importance.HIGH,
+                "Kafka bootstrap servers (host:port,...).");
+        def.define(
+                SCHEMA_REGISTRY_URL,
+                Type.STRING,
+                "http://127.0.0.1:8081",
+                Importance.HIGH,
+                "Schema registry base URL, or mock://scope for an in-memory registry in tests.");
+        def.define(
+                APPLICATION_ID,
+                Type.STRING,
+                "captioner-streams",
+                Importance.HIGH,
+                "Kafka Streams application id: consumer group, transactional id prefix and"
+                        + " internal topic prefix; instances with the same id share the work.");
+        def.define(
+                PROCESSING_GUARANTEE,
+                Type.STRING,
+                StreamsConfig.EXACTLY_ONCE_V2,
+                ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+                Importance.HIGH,
+                "exactly_once_v2 (default: no image lost, no duplicate for read_committed"
+                        + " readers) or at_least_once.");
+        def.define(
+                NUM_STREAM_THREADS,
+                Type.INT,
+                1,
+                Range.between(1, 64),
+                Importance.MEDIUM,
+                "Stream threads per instance; they share the one loaded model.");
+        def.define(
+                COMMIT_INTERVAL_MS,
+                Type.LONG,
+                null,
+                Importance.LOW,
+                "Kafka Streams commit interval; empty keeps the Streams default (100 ms under"
+                        + " exactly_once_v2).");
+        def.define(
+                STATE_DIR,
+                Type.STRING,
+                null,
+                Importance.MEDIUM,
+                "Directory of the local state (the batch buffer); empty keeps the Streams"
+                        + " default under java.io.tmpdir.");
+        def.define(
+                MODEL_PATH,
+                Type.STRING,
+                null,
+                Importance.HIGH,
+                "Model artifact file loaded at start (required until models come from the"
+                        + " model topic).");
+        def.define(
+                BATCH_MAX_SIZE,
+                Type.INT,
+                16,
+                Range.between(1, 4096),
+                Importance.MEDIUM,
+                "Images captioned in one forward pass; a full buffer is captioned at once.");
+        def.define(
+                BUFFER_STORE,
+                Type.STRING,
+                BUFFER_STORE_ROCKSDB,
+                ValidString.in(BUFFER_STORE_ROCKSDB, BUFFER_STORE_MEMORY),
+                Importance.LOW,
+                "Batch buffer store, changelogged either way: rocksdb (default; Streams then keeps"
+                        + " its process id across restarts, so a restarted instance fences a"
+                        + " crashed one's open transaction at once) or memory.");
+        def.define(
+                BATCH_MAX_WAIT_MS,
+                Type.LONG,
+                200L,
+                Range.between(1, 600_000),
+                Importance.MEDIUM,
+                "Longest wall-clock time an image waits in the buffer before a partial batch is"
+                        + " captioned.");
+        def.define(
+                DECODING_BEAM_SIZE,
+                Type.INT,
+                1,
+                Range.between(1, 64),
+                Importance.MEDIUM,
+                "Beam width; 1 decodes greedily.");
+        def.define(
+                DECODING_MAX_LENGTH,
+                Type.INT,
+                DecodingOptions.DEFAULT_MAX_LENGTH,
+                Range.between(1, 512),
+                Importance.LOW,
+                "Maximum caption length in tokens, the end token included.");
+        def.define(
+                DECODING_ALTERNATIVES,
+                Type.INT,
+                0,
+                Range.between(0, 63),
+                Importance.LOW,
+                "Runner-up captions carried by each caption event (at most beam size - 1).");
+        def.define(
+                DECODING_LENGTH_ALPHA,
+                Type.DOUBLE,
+                0.7,
+                Range.atLeast(0.0),
+                Importance.LOW,
+                "Beam search ranks by log-probability / length^alpha.");
+        def.define(
+                IMAGE_MAX_BYTES,
+                Type.LONG,
+                ImageDecoder.DEFAULT_MAX_BYTES,
+                Range.between(1, Integer.MAX_VALUE - 16L),
+                Importance.MEDIUM,
+                "Largest encoded image accepted, inline or fetched; larger ones are dead-lettered"
+                        + " as IMAGE_TOO_LARGE.");
+        def.define(
+                IMAGE_MAX_PIXELS,
+                Type.LONG,
+                ImageDecoder.DEFAULT_MAX_PIXELS,
+                Range.between(1, Integer.MAX_VALUE),
+                Importance.MEDIUM,
+                "Largest declared width x height, checked from the header before decoding;"
+                        + " larger ones are dead-lettered as IMAGE_TOO_LARGE.");
+        def.define(
+                FETCH_ALLOWED_DIRS,
+                Type.LIST,
+                "",
+                Importance.MEDIUM,
+                "Comma-separated directories that file: image URIs may point into; empty"
+                        + " forbids file: URIs.");
+        def.define(
+                FETCH_HTTP_ENABLED,
+                Type.BOOLEAN,
+                false,
+                Importance.MEDIUM,
+                "Whether http: and https: image URIs are fetched (else FORBIDDEN_URI).");
+        def.define(
+                FETCH_ALLOW_PRIVATE_NETWORKS,
+                Type.BOOLEAN,
+                false,
+                Importance.LOW,
+                "Whether http(s) fetches may reach loopback, private and link-local addresses.");
+        def.define(
+                FETCH_CONNECT_TIMEOUT_MS,
+                Type.LONG,
+                ImageFetcher.DEFAULT_CONNECT_TIMEOUT.toMillis(),
+                Range.atLeast(1),
+                Importance.LOW,
+                "TCP connect timeout per address of an http(s) fetch.");
+        def.define(
+                FETCH_READ_TIMEOUT_MS,
+                Type.LONG,
+                ImageFetcher.DEFAULT_READ_TIMEOUT.toMillis(),
+                Range.atLeast(1),
+                Importance.LOW,
+                "Deadline of a whole http(s) fetch, redirects included.");
+        def.define(
+                DLQ_MAX_ORIGINAL_BYTES,
+                Type.INT,
+                512 * 1024,
+                Range.atLeast(0),
+                Importance.LOW,
+                "Largest original record value copied into a dead letter; larger ones are"
+                        + " referenced by topic/partition@offset.");
+        def.define(
+                HTTP_PORT,
+                Type.INT,
+                DEFAULT_HTTP_PORT,
+                Range.between(0, 65535),
+                Importance.MEDIUM,
+                "Port of the ops endpoint (/health, /ready, /metrics, /model); 0 picks a free"
+                        + " port.");
+        def.define(
+                TOPIC_PREFIX,
+                Type.STRING,
+                "",
+                Importance.LOW,
+                "Prefix of the images, captions and captions-dlq topic names (e.g. for tests"
+                        + " sharing a broker).");
+        def.define(
+                TOPICS_CREATE,
+                Type.BOOLEAN,
+                true,
+                Importance.LOW,
+                "Whether missing topics are created at start with their recommended layout.");
+        return def;
+    }
+
+    /** Collects the configuration sources; later sources win. */
+    public static final class Builder {
+        private final Map<String, String> file = new LinkedHashMap<>();
+        private Map<String, String> environment = Map.of();
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /**
+         * Reads a properties file (above defaults, below environment and overrides).
+         *
+         * @throws UncheckedIOException if the file cannot be read
+         */
+        public Builder optPropertiesFile(Path path) {
+            Objects.requireNonNull(path, "path");
+            Properties props = new Properties();
+            try (InputStream in = Files.newInputStream(path)) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read configuration file " + path, e);
+            }
+            for (String name : props.stringPropertyNames()) {
+                file.put(name, props.getProperty(name).trim());
+            }
+            return this;
+        }
+
+        /** Uses these environment variables (usually {@code System.getenv()}). */
+        public Builder optEnvironment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /** Sets one key above every other source (command-line flags). */
+        public Builder optOverride(String key, Object value) {
+            overrides.put(Objects.requireNonNull(key, "key"), String.valueOf(value));
+            return this;
+        }
+
+        /** Sets keys above every other source. */
+        public Builder optOverrides(Map<String, ?> values) {
+            values.forEach(this::optOverride);
+            return this;
+        }
+
+        /**
+         * Merges and validates the sources.
+         *
+         * @throws ConfigException if a key has an invalid value
+         */
+        public StreamsAppConfig build() {
+            Map<String, String> merged = new LinkedHashMap<>(file);
+            for (String key : DEFINITION.names()) {
+                String value = environment.get(envName(key));
+                if (value != null) {
+                    merged.put(key, value.trim());
+                }
+            }
+            merged.putAll(overrides);
+            return new StreamsAppConfig(merged);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The typed, documented configuration of the streams app. */
+package io.captioner.streams.config;

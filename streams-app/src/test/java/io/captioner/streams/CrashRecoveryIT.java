@@ -1,0 +1,210 @@
+package io.captioner.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.captioner.events.CaptionEvent;
+import io.captioner.events.ImageEvent;
+import io.captioner.schemas.Topics;
+import io.captioner.stack.LocalStack;
+import io.captioner.streams.config.StreamsAppConfig;
+import io.captioner.streams.processor.CaptioningTopology;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills the app with SIGKILL while images sit in its batch buffer, three times, and checks that in
+ * the end every image has exactly one caption for a {@code read_committed} reader.
+ */
+class CrashRecoveryIT {
+
+    private static final int ROUNDS = 3;
+    private static final int PER_ROUND = 40;
+
+    /** Child logs stay in the build directory for diagnosis. */
+    private static final Path LOGS = Path.of("target", "crash-it");
+
+    @TempDir static Path dir;
+    private static LocalStack stack;
+    private static Path modelFile;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack =
+                LocalStack.builder()
+                        .optTemporary()
+                        .optKafkaPort(0)
+                        .optRegistryPort(0)
+                        // A killed producer's open transaction is aborted soon after it times out.
+                        .optBrokerConfig(
+                                "transaction.abort.timed.out.transaction.cleanup.interval.ms",
+                                "500")
+                        .build();
+        stack.start();
+        modelFile = Fixtures.tinyModel(dir);
+        Files.createDirectories(LOGS);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldCaptionEveryImageExactlyOnceDespiteRepeatedKillsWithBufferedBatches()
+            throws Exception {
+        Path props = writeConfig();
+        StreamsAppConfig config = StreamsAppConfig.builder().optPropertiesFile(props).build();
+        CaptioningApp.createTopics(config);
+        Topics topics = CaptioningTopology.topics(config);
+        List<String> ids = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
+        // Max wait is 2 s and a round is smaller than a batch: at 0.9 s the images sit in the
+        // buffer; at 2.1-2.3 s the punctuator is flushing them, so the kill may hit mid-batch
+        // or between the outputs and the commit.
+        long[] killAfterMillis = {900, 2300, 2100};
+
+        for (int round = 0; round < ROUNDS; round++) {
+            Path log = LOGS.resolve("child-" + round + ".log");
+            logs.add(log);
+            Process child = startChild(props, log);
+            try {
+                awaitLog(log, "READY", Duration.ofSeconds(60));
+                List<ImageEvent> events = new ArrayList<>();
+                for (int i = 0; i < PER_ROUND; i++) {
+                    String id = "r" + round + "-img-" + i;
+                    ids.add(id);
+                    events.add(Fixtures.inline(id, Fixtures.png(round * PER_ROUND + i)));
+                }
+                KafkaTestSupport.sendRaw(
+                        stack.bootstrapServers(),
+                        topics.images().name(),
+                        KafkaTestSupport.serialize(topics, events));
+                Thread.sleep(killAfterMillis[round]);
+            } finally {
+                child.destroyForcibly();
+                child.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+
+        Path finalLog = LOGS.resolve("child-final.log");
+        logs.add(finalLog);
+        Process survivor = startChild(props, finalLog);
+        try {
+            List<ConsumerRecord<String, CaptionEvent>> captions =
+                    KafkaTestSupport.readCommitted(
+                            stack.bootstrapServers(),
+                            topics.captions().name(),
+                            topics.captions().valueSerde().deserializer(),
+                            Duration.ofSeconds(75),
+                            read -> read.size() >= ids.size());
+            // Keep reading briefly: a duplicate committed late would show up here.
+            List<ConsumerRecord<String, CaptionEvent>> settled =
+                    KafkaTestSupport.readCommitted(
+                            stack.bootstrapServers(),
+                            topics.captions().name(),
+                            topics.captions().valueSerde().deserializer(),
+                            Duration.ofSeconds(3),
+                            read -> false);
+
+            Map<String, Long> perId =
+                    settled.stream()
+                            .collect(
+                                    Collectors.groupingBy(
+                                            ConsumerRecord::key,
+                                            TreeMap::new,
+                                            Collectors.counting()));
+            assertThat(captions).hasSizeGreaterThanOrEqualTo(ids.size());
+            assertThat(perId.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(perId.values()).allMatch(n -> n == 1L, "exactly one caption per image");
+            boolean restored = false;
+            for (Path log : logs) {
+                restored |= Files.readString(log).contains("restored");
+            }
+            assertThat(restored)
+                    .as("at least one restart found images in the restored batch buffer")
+                    .isTrue();
+        } finally {
+            survivor.destroy();
+            if (!survivor.waitFor(30, TimeUnit.SECONDS)) {
+                survivor.destroyForcibly();
+            }
+        }
+    }
+
+    private Path writeConfig() throws IOException {
+        Properties p = new Properties();
+        p.setProperty(StreamsAppConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+        p.setProperty(StreamsAppConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
+        p.setProperty(StreamsAppConfig.APPLICATION_ID, "crash-app");
+        p.setProperty(StreamsAppConfig.TOPIC_PREFIX, "crash-");
+        p.setProperty(StreamsAppConfig.STATE_DIR, dir.resolve("state").toString());
+        p.setProperty(StreamsAppConfig.MODEL_PATH, modelFile.toString());
+        p.setProperty(StreamsAppConfig.HTTP_PORT, "0");
+        p.setProperty(StreamsAppConfig.BATCH_MAX_SIZE, "1000");
+        p.setProperty(StreamsAppConfig.BATCH_MAX_WAIT_MS, "2000");
+        // Pass-through client settings: a killed member leaves the group within seconds. Its open
+        // transaction is fenced by the restarted child, which keeps the process id (and so the
+        // transactional id) because the RocksDB buffer makes Streams persist it.
+        p.setProperty("session.timeout.ms", "6000");
+        p.setProperty("heartbeat.interval.ms", "1000");
+        // Static membership: a restarted child takes over its predecessor's partitions at once
+        // instead of waiting for the killed member's session to expire.
+        p.setProperty("group.instance.id", "crash-child");
+        Path file = dir.resolve("crash.properties");
+        try (var out = Files.newBufferedWriter(file)) {
+            p.store(out, "crash test");
+        }
+        return file;
+    }
+
+    private static Process startChild(Path props, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command =
+                List.of(
+                        java,
+                        "-Xmx512m",
+                        "-Xss4m",
+                        "-Dai.djl.offline=true",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CaptioningAppMain.class.getName(),
+                        props.toString());
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    private static void awaitLog(Path log, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(
+                "child did not log "
+                        + text
+                        + " within "
+                        + timeout
+                        + ":\n"
+                        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+    }
+}

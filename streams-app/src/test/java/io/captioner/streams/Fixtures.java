@@ -1,0 +1,190 @@
+package io.captioner.streams;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import io.captioner.events.ImageEvent;
+import io.captioner.model.Captioner;
+import io.captioner.model.artifact.ModelArtifact;
+import io.captioner.model.artifact.ModelManifest;
+import io.captioner.model.image.ImagePreprocessor;
+import io.captioner.model.nn.Architecture;
+import io.captioner.model.nn.Backbones;
+import io.captioner.model.nn.CaptionNet;
+import io.captioner.model.nn.EncoderType;
+import io.captioner.model.nn.TinyCnn;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import javax.imageio.ImageIO;
+
+/** Test fixtures: a tiny untrained model file, images and poison inputs. */
+public final class Fixtures {
+
+    private Fixtures() {}
+
+    /**
+     * Writes an untrained tiny-CNN captioner (deterministic weights) to {@code dir}; its captions
+     * are noise but exercise the whole serving path.
+     */
+    public static Path tinyModel(Path dir) throws IOException {
+        return tinyModel(dir, 7);
+    }
+
+    /** Like {@link #tinyModel(Path)} with other weights, hence another version. */
+    public static Path tinyModel(Path dir, int seed) throws IOException {
+        Engine.getEngine("PyTorch").setRandomSeed(seed);
+        List<String> words = new ArrayList<>(List.of("<pad>", "<start>", "<end>", "<unk>"));
+        for (int i = 0; i < 12; i++) {
+            words.add("w" + i);
+        }
+        Architecture architecture =
+                Architecture.of(EncoderType.TINY_CNN, Backbones.DJL, 16, 16, 1, words.size());
+        Model model = Model.newInstance("tiny", Device.cpu(), "PyTorch");
+        CaptionNet net = new CaptionNet(architecture, TinyCnn.build());
+        model.setBlock(net);
+        net.initialize(model.getNDManager(), DataType.FLOAT32, net.trainingInputShapes(2, 2, 4));
+        ImagePreprocessor p = ImagePreprocessor.imagenet(architecture.inputSize());
+        ModelManifest manifest =
+                new ModelManifest(
+                        ModelArtifact.FORMAT_VERSION,
+                        "tiny",
+                        null,
+                        null,
+                        architecture,
+                        new ModelManifest.Preprocessing(p.size(), p.mean(), p.std()),
+                        words,
+                        null,
+                        Map.of(),
+                        null);
+        Path file = dir.resolve("tiny-model-" + seed + ".zip");
+        try (Captioner captioner = Captioner.of(model, manifest)) {
+            captioner.save(file);
+        }
+        return file;
+    }
+
+    /** A small PNG with a colour depending on {@code seed}. */
+    public static byte[] png(int seed) {
+        BufferedImage image = new BufferedImage(48, 32, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color((seed * 53) & 0xff, (seed * 97) & 0xff, (seed * 31) & 0xff));
+        g.fillRect(0, 0, 48, 32);
+        g.setColor(Color.WHITE);
+        g.fillOval(seed % 20, 4, 20, 20);
+        g.dispose();
+        return encode(image, "png");
+    }
+
+    /**
+     * Unusual but valid images by name: a 1x1 PNG, a 2000x8 panorama, a greyscale PNG, a
+     * transparent PNG, a GIF, a BMP and a JPEG.
+     */
+    public static Map<String, byte[]> oddImages() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put("one-pixel", encode(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), "png"));
+        out.put("panorama", encode(new BufferedImage(2000, 8, BufferedImage.TYPE_INT_RGB), "png"));
+        BufferedImage grey = new BufferedImage(40, 30, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getGraphics().fillRect(5, 5, 10, 10);
+        out.put("grey", encode(grey, "png"));
+        BufferedImage alpha = new BufferedImage(40, 30, BufferedImage.TYPE_INT_ARGB);
+        alpha.setRGB(3, 3, 0x80ff0000);
+        out.put("transparent", encode(alpha, "png"));
+        BufferedImage rgb = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().fillOval(4, 4, 20, 20);
+        out.put("gif", encode(rgb, "gif"));
+        out.put("bmp", encode(rgb, "bmp"));
+        out.put("jpeg", encode(rgb, "jpeg"));
+        return out;
+    }
+
+    /** A JPEG cut in half: the decoder must refuse it as truncated. */
+    public static byte[] truncatedJpeg() {
+        BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                image.setRGB(x, y, (x * 4) << 16 | (y * 4) << 8 | ((x ^ y) & 0xff));
+            }
+        }
+        byte[] full = encode(image, "jpeg");
+        return Arrays.copyOf(full, full.length / 2);
+    }
+
+    /**
+     * A PNG whose header declares {@code width x height} with a valid CRC but almost no data: a
+     * decompression bomb as the header reader sees it.
+     */
+    public static byte[] pngHeaderOnly(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        ByteBuffer ihdr = ByteBuffer.allocate(13);
+        ihdr.putInt(width).putInt(height).put((byte) 8).put((byte) 2);
+        ihdr.put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        Deflater deflater = new Deflater();
+        deflater.setInput(new byte[64]);
+        deflater.finish();
+        byte[] idat = new byte[128];
+        int n = deflater.deflate(idat);
+        deflater.end();
+        chunk(out, "IDAT", Arrays.copyOf(idat, n));
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    /** An image event with inline bytes. */
+    public static ImageEvent inline(String id, byte[] bytes) {
+        return ImageEvent.newBuilder()
+                .setImageId(id)
+                .setImageBytes(ByteBuffer.wrap(bytes))
+                .setEventTime(Instant.now())
+                .build();
+    }
+
+    /** An image event with a claim-check URI. */
+    public static ImageEvent byUri(String id, String uri) {
+        return ImageEvent.newBuilder()
+                .setImageId(id)
+                .setImageUri(uri)
+                .setEventTime(Instant.now())
+                .build();
+    }
+
+    private static byte[] encode(BufferedImage image, String format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no writer for " + format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+}
