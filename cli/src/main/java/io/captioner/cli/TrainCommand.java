@@ -63,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--epochs",
             paramLabel = "E",
-            defaultValue = "10",
+            defaultValue = "30",
             description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
