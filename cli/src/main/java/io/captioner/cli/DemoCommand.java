@@ -115,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(workDir);
         Path modelFile = model != null ? model : demoModel(err);
 
-        Path stateDir = Files.createTempDirectory("captioner-demo-state");
+        Path stateDir = Files.createTempDirectory(workDir, "streams-state-");
         try (LocalStack stack =
                 LocalStack.builder().optTemporary().optKafkaPort(0).optRegistryPort(0).build()) {
             stack.start();

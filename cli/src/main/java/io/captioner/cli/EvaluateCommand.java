@@ -67,6 +67,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     int beam;
 
     @Option(
+            names = "--length-alpha",
+            paramLabel = "ALPHA",
+            description =
+                    "Beam ranking divides the log-probability by length^ALPHA; 0 ranks by"
+                            + " likelihood alone (default: the model's decoding default).")
+    Double lengthAlpha;
+
+    @Option(
             names = "--batch-size",
             paramLabel = "B",
             defaultValue = "" + CaptionEvaluator.DEFAULT_BATCH_SIZE,
@@ -103,6 +111,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         CaptionEvaluator evaluator;
         DecodingOptions decoding =
                 beam == 1 ? DecodingOptions.greedy() : DecodingOptions.beam(beam);
+        if (lengthAlpha != null) {
+            decoding = decoding.withAlpha(lengthAlpha);
+        }
         try {
             DatasetSpec datasetSpec = DatasetSpec.parse(dataset);
             data = datasetSpec.load(images);

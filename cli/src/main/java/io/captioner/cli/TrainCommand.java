@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Train a captioning model (CNN encoder + LSTM decoder) and save it as one artifact"
                     + " file.",
-            "The images are split deterministically into 90% training and 10% validation"
+            "The images are split deterministically into 90%% training and 10%% validation"
                     + " (early stopping)."
         })
 public final class TrainCommand implements Callable<Integer> {
