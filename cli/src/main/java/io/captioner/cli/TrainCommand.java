@@ -212,7 +212,14 @@ public final class TrainCommand implements Callable<Integer> {
             if (warm != null) {
                 builder.optWarmStart(warm);
             }
-            try (Captioner model = builder.build().train(train, validation)) {
+            CaptionTrainer trainer;
+            try {
+                trainer = builder.build();
+            } catch (IllegalArgumentException e) {
+                err.println("train: " + e.getMessage());
+                return 2;
+            }
+            try (Captioner model = trainer.train(train, validation)) {
                 model.save(out);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 TrainingSummary t = model.manifest().training();
