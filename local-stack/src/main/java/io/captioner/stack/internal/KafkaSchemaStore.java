@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.captioner.schemas.registry.CompatibilityLevel;
 import io.captioner.stack.StackException;
 import io.captioner.stack.internal.StoreEntry.ConfigChange;
 import io.captioner.stack.internal.StoreEntry.SchemaVersion;

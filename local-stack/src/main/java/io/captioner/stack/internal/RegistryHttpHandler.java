@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.captioner.schemas.registry.CompatibilityLevel;
 import io.captioner.stack.internal.StoreEntry.SchemaVersion;
 import java.io.IOException;
 import java.io.InputStream;

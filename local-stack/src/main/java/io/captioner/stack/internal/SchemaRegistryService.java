@@ -1,5 +1,6 @@
 package io.captioner.stack.internal;
 
+import io.captioner.schemas.registry.CompatibilityLevel;
 import io.captioner.stack.internal.StoreEntry.ConfigChange;
 import io.captioner.stack.internal.StoreEntry.SchemaVersion;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.captioner.stack.internal;
 
+import io.captioner.schemas.registry.CompatibilityLevel;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -2,6 +2,7 @@ package io.captioner.stack.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.captioner.schemas.registry.CompatibilityLevel;
 import io.captioner.stack.internal.StoreEntry.ConfigChange;
 import io.captioner.stack.internal.StoreEntry.SchemaVersion;
 import java.util.Optional;

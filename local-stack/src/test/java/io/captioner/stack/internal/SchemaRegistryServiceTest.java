@@ -3,6 +3,7 @@ package io.captioner.stack.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.captioner.schemas.registry.CompatibilityLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

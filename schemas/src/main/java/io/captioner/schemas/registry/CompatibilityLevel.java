@@ -1,13 +1,15 @@
 package io.captioner.schemas.registry;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 
 /**
  * Confluent's compatibility rules for a subject, evaluated with Avro's {@link SchemaCompatibility};
- * used by {@link InMemorySchemaRegistryClient}.
+ * used by {@link InMemorySchemaRegistryClient} and by the embedded registry server.
  */
 public enum CompatibilityLevel {
     /** Any schema is accepted. */
@@ -33,6 +35,33 @@ public enum CompatibilityLevel {
         this.backward = backward;
         this.forward = forward;
         this.transitive = transitive;
+    }
+
+    /** Whether the new schema must be able to read data written with earlier versions. */
+    public boolean backward() {
+        return backward;
+    }
+
+    /** Whether earlier versions must be able to read data written with the new schema. */
+    public boolean forward() {
+        return forward;
+    }
+
+    /** Whether every earlier version is checked, not only the latest. */
+    public boolean transitive() {
+        return transitive;
+    }
+
+    /** Parses a level name case-insensitively, as the Confluent REST API accepts it. */
+    public static Optional<CompatibilityLevel> parse(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(valueOf(name.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /**

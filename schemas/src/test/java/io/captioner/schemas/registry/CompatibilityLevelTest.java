@@ -1,4 +1,4 @@
-package io.captioner.stack.internal;
+package io.captioner.schemas.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
