@@ -7,8 +7,7 @@ import io.captioner.events.ModelArchitecture;
 import io.captioner.events.ModelManifest;
 import io.captioner.model.artifact.ModelArtifact;
 import io.captioner.model.artifact.ModelArtifactException;
-import io.captioner.model.artifact.TrainingSummary;
-import io.captioner.model.nn.Architecture;
+import io.captioner.modeltopic.CaptionerArtifacts;
 import io.captioner.modeltopic.ManifestInfo;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelPublisher;
@@ -22,8 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,15 +72,6 @@ import picocli.CommandLine.Spec;
         })
 public final class ModelsCommand implements Runnable {
 
-    /** Artifact format recorded in manifests of artifacts written by {@link ModelArtifact}. */
-    public static final String ARTIFACT_FORMAT = "captioner-zip-v" + ModelArtifact.FORMAT_VERSION;
-
-    /** Metric name of the training loss taken from an artifact's training summary. */
-    public static final String TRAIN_LOSS = "train_loss";
-
-    /** Metric name of the validation loss taken from an artifact's training summary. */
-    public static final String VALIDATION_LOSS = "val_loss";
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec CommandSpec spec;
@@ -91,73 +79,6 @@ public final class ModelsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-    }
-
-    /**
-     * Maps an artifact's own manifest to what the topic's manifest needs: name and version
-     * unchanged (captions name the version), architecture, metrics and creation time.
-     *
-     * @throws IllegalArgumentException if the artifact has no version or an invalid name
-     */
-    static ManifestInfo manifestInfo(
-            io.captioner.model.artifact.ModelManifest artifact, String parentVersion) {
-        if (artifact.version() == null || artifact.version().isBlank()) {
-            throw new IllegalArgumentException(
-                    "the artifact's manifest has no version (save models with Captioner.save)");
-        }
-        Architecture a = artifact.architecture();
-        ModelArchitecture architecture =
-                ModelArchitecture.newBuilder()
-                        .setEncoderName(a.encoder())
-                        .setEmbedSize(a.embedSize())
-                        .setHiddenSize(a.hiddenSize())
-                        .setNumLayers(a.layers())
-                        .setVocabSize(a.vocabularySize())
-                        .setInputImageSize(a.inputSize())
-                        .setMaxCaptionLength(null)
-                        .build();
-        return ManifestInfo.builder()
-                .setModelName(artifact.name())
-                .setVersion(artifact.version())
-                .setArchitecture(architecture)
-                .optMetrics(metrics(artifact))
-                .optParentVersion(parentVersion)
-                .optArtifactFormat(ARTIFACT_FORMAT)
-                .optCreatedTime(parseInstant(artifact.createdAt()))
-                .build();
-    }
-
-    /**
-     * The artifact's metrics plus, unless already there, the kept epoch's losses from its training
-     * summary as {@value #TRAIN_LOSS} and {@value #VALIDATION_LOSS}, so untested versions can still
-     * be compared; non-finite losses (no validation set) are left out.
-     */
-    static Map<String, Double> metrics(io.captioner.model.artifact.ModelManifest artifact) {
-        Map<String, Double> metrics = new TreeMap<>(artifact.metrics());
-        TrainingSummary training = artifact.training();
-        if (training != null) {
-            putFinite(metrics, TRAIN_LOSS, training.trainLoss());
-            putFinite(metrics, VALIDATION_LOSS, training.validationLoss());
-        }
-        return metrics;
-    }
-
-    private static void putFinite(Map<String, Double> metrics, String name, double value) {
-        if (Double.isFinite(value)) {
-            metrics.putIfAbsent(name, value);
-        }
-    }
-
-    private static Instant parseInstant(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            // An odd timestamp is no reason to refuse a model: the publish time stands in.
-            return null;
-        }
     }
 
     /** One version as a JSON object, the format of {@code list --json} and {@code show --json}. */
@@ -328,7 +249,8 @@ public final class ModelsCommand implements Runnable {
 
         private ManifestInfo readInfo() {
             try {
-                return manifestInfo(ModelArtifact.readManifest(artifact), parentVersion);
+                return CaptionerArtifacts.manifestInfo(
+                        ModelArtifact.readManifest(artifact), parentVersion);
             } catch (NoSuchFileException e) {
                 throw new ModelTopicAccess.Failure(
                         ModelTopicAccess.EXIT_BAD_INPUT,

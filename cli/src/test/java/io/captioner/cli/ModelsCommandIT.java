@@ -19,6 +19,7 @@ import io.captioner.model.nn.CaptionNet;
 import io.captioner.model.nn.EncoderType;
 import io.captioner.model.nn.TinyCnn;
 import io.captioner.model.text.Vocabulary;
+import io.captioner.modeltopic.CaptionerArtifacts;
 import io.captioner.modeltopic.ChunkStorage;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelSigning;
@@ -120,7 +121,8 @@ class ModelsCommandIT {
         assertThat(only.get("signature_key_id").asText()).isEqualTo(keyId);
         assertThat(only.get("metrics").get("BLEU_4").asDouble()).isEqualTo(0.125);
         assertThat(only.get("architecture").get("embed_size").asInt()).isEqualTo(8);
-        assertThat(only.get("artifact_format").asText()).isEqualTo(ModelsCommand.ARTIFACT_FORMAT);
+        assertThat(only.get("artifact_format").asText())
+                .isEqualTo(CaptionerArtifacts.ARTIFACT_FORMAT);
 
         // The private key file with public.pem beside it signs just like the directory.
         CliRun publishedSecond =

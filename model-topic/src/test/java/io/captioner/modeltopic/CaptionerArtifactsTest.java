@@ -1,4 +1,4 @@
-package io.captioner.cli;
+package io.captioner.modeltopic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,14 +9,13 @@ import io.captioner.model.artifact.TrainingSummary;
 import io.captioner.model.nn.Architecture;
 import io.captioner.model.nn.Backbones;
 import io.captioner.model.nn.EncoderType;
-import io.captioner.modeltopic.ManifestInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** How {@code models publish} maps an artifact's manifest to the topic's manifest. */
-class ModelsCommandTest {
+/** How every publisher maps an artifact's manifest to the topic's manifest. */
+class CaptionerArtifactsTest {
 
     private static final Architecture ARCHITECTURE =
             Architecture.of(EncoderType.TINY_CNN, Backbones.DJL, 8, 16, 2, 9);
@@ -27,13 +26,13 @@ class ModelsCommandTest {
                 manifest(
                         "20260101T000000Z-0badcafe", "2026-01-01T00:00:00Z", Map.of("BLEU_4", 0.3));
 
-        ManifestInfo info = ModelsCommand.manifestInfo(artifact, "20251231T000000Z-00000000");
+        ManifestInfo info = CaptionerArtifacts.manifestInfo(artifact, "20251231T000000Z-00000000");
 
         assertThat(info.modelName()).isEqualTo("captioner");
         assertThat(info.version()).isEqualTo("20260101T000000Z-0badcafe");
         assertThat(info.createdTime()).contains(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(info.parentVersion()).contains("20251231T000000Z-00000000");
-        assertThat(info.artifactFormat()).contains(ModelsCommand.ARTIFACT_FORMAT);
+        assertThat(info.artifactFormat()).contains(CaptionerArtifacts.ARTIFACT_FORMAT);
         assertThat(info.architecture().getEncoderName()).isEqualTo("tiny-cnn");
         assertThat(info.architecture().getEmbedSize()).isEqualTo(8);
         assertThat(info.architecture().getHiddenSize()).isEqualTo(16);
@@ -52,35 +51,37 @@ class ModelsCommandTest {
                         manifest(
                                 "v1",
                                 "2026-01-01T00:00:00Z",
-                                Map.of(ModelsCommand.TRAIN_LOSS, 9.0)),
+                                Map.of(CaptionerArtifacts.TRAIN_LOSS, 9.0)),
                         training);
 
-        Map<String, Double> metrics = ModelsCommand.manifestInfo(artifact, null).metrics();
+        Map<String, Double> metrics = CaptionerArtifacts.manifestInfo(artifact, null).metrics();
 
         assertThat(metrics)
-                .containsEntry(ModelsCommand.TRAIN_LOSS, 9.0)
-                .doesNotContainKey(ModelsCommand.VALIDATION_LOSS);
+                .containsEntry(CaptionerArtifacts.TRAIN_LOSS, 9.0)
+                .doesNotContainKey(CaptionerArtifacts.VALIDATION_LOSS);
         TrainingSummary validated =
                 new TrainingSummary(3, 2, 1.5, 2.5, 10, 50, 5, 8, 0, 1e-3, 1, 2.0);
         assertThat(
-                        ModelsCommand.manifestInfo(
+                        CaptionerArtifacts.manifestInfo(
                                         withTraining(manifest("v1", null, Map.of()), validated),
                                         null)
                                 .metrics())
-                .containsEntry(ModelsCommand.TRAIN_LOSS, 1.5)
-                .containsEntry(ModelsCommand.VALIDATION_LOSS, 2.5);
+                .containsEntry(CaptionerArtifacts.TRAIN_LOSS, 1.5)
+                .containsEntry(CaptionerArtifacts.VALIDATION_LOSS, 2.5);
     }
 
     @Test
     void shouldLeaveAnUnparsableCreationTimeToThePublisher() {
-        ManifestInfo info = ModelsCommand.manifestInfo(manifest("v1", "yesterday", Map.of()), null);
+        ManifestInfo info =
+                CaptionerArtifacts.manifestInfo(manifest("v1", "yesterday", Map.of()), null);
 
         assertThat(info.createdTime()).isEmpty();
     }
 
     @Test
     void shouldRefuseAnArtifactWithoutVersion() {
-        assertThatThrownBy(() -> ModelsCommand.manifestInfo(manifest(null, null, Map.of()), null))
+        assertThatThrownBy(
+                        () -> CaptionerArtifacts.manifestInfo(manifest(null, null, Map.of()), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no version");
     }
