@@ -1,9 +1,15 @@
 package io.captioner.streams;
 
+import io.captioner.modeltopic.ModelTopicReader;
+import io.captioner.modeltopic.ModelTopicWatcher;
+import io.captioner.modeltopic.TrustedKeys;
 import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
 import io.captioner.streams.config.StreamsAppConfig;
 import io.captioner.streams.model.ModelHolder;
+import io.captioner.streams.model.ModelSwapMetrics;
+import io.captioner.streams.model.ModelSwapper;
+import io.captioner.streams.model.ServingModel;
 import io.captioner.streams.ops.HealthStatus;
 import io.captioner.streams.ops.MetricsRegistry;
 import io.captioner.streams.ops.OpsHttpServer;
@@ -22,6 +28,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -32,8 +40,13 @@ import org.slf4j.LoggerFactory;
  * The running streams app: the model, the Kafka Streams client of the captioning topology and the
  * ops HTTP endpoint, started together by {@link #start} and stopped together by {@link #close}.
  *
+ * <p>The model comes from {@link StreamsAppConfig#MODEL_PATH} and/or the models topic: with the
+ * topic followed (the default), start waits until the topic's active version is loaded, and every
+ * later activation is loaded and warmed on the watcher's thread and swapped in between batches.
+ *
  * <p>Readiness ({@code /ready}) means Kafka Streams is {@code RUNNING} and a model is loaded;
- * liveness ({@code /health}) fails once Streams is in {@code ERROR} or stopped for good.
+ * liveness ({@code /health}) fails once Streams is in {@code ERROR} or stopped for good, or the
+ * model topic watcher died.
  */
 public final class CaptioningApp implements AutoCloseable {
 
@@ -43,6 +56,8 @@ public final class CaptioningApp implements AutoCloseable {
     private final StreamsAppConfig config;
     private final ModelHolder models;
     private final CaptioningMetrics metrics;
+    private final ModelSwapMetrics swapMetrics;
+    private final ModelTopicWatcher watcher;
     private final KafkaStreams streams;
     private final OpsHttpServer ops;
 
@@ -50,11 +65,15 @@ public final class CaptioningApp implements AutoCloseable {
             StreamsAppConfig config,
             ModelHolder models,
             CaptioningMetrics metrics,
+            ModelSwapMetrics swapMetrics,
+            ModelTopicWatcher watcher,
             KafkaStreams streams,
             OpsHttpServer ops) {
         this.config = config;
         this.models = models;
         this.metrics = metrics;
+        this.swapMetrics = swapMetrics;
+        this.watcher = watcher;
         this.streams = streams;
         this.ops = ops;
     }
@@ -72,11 +91,13 @@ public final class CaptioningApp implements AutoCloseable {
                 config.modelPath().isPresent()
                         ? ModelHolder.load(config.modelPath().get())
                         : new ModelHolder();
-        if (config.modelPath().isEmpty()) {
+        if (config.modelPath().isEmpty() && !config.modelTopicEnabled()) {
             LOG.warn(
-                    "No {} configured; images wait until a model is loaded",
-                    StreamsAppConfig.MODEL_PATH);
+                    "Neither {} nor {} is set: images wait until a model is installed",
+                    StreamsAppConfig.MODEL_PATH,
+                    StreamsAppConfig.MODEL_TOPIC_ENABLED);
         }
+        ModelTopicWatcher watcher = null;
         KafkaStreams streams = null;
         OpsHttpServer ops = null;
         try {
@@ -85,6 +106,10 @@ public final class CaptioningApp implements AutoCloseable {
             }
             CaptioningMetrics metrics = new CaptioningMetrics(new MetricsRegistry());
             metrics.registerModelInfo(models);
+            ModelSwapMetrics swapMetrics = new ModelSwapMetrics(metrics.registry());
+            if (config.modelTopicEnabled()) {
+                watcher = watchModelTopic(config, models, swapMetrics);
+            }
             Topology topology = CaptioningTopology.build(config, models, metrics);
             LOG.info("Topology:\n{}", topology.describe());
             streams = new KafkaStreams(topology, config.streamsProperties());
@@ -94,6 +119,7 @@ public final class CaptioningApp implements AutoCloseable {
                         return StreamThreadExceptionResponse.REPLACE_THREAD;
                     });
             KafkaStreams running = streams;
+            ModelTopicWatcher runningWatcher = watcher;
             metrics.registry()
                     .supplierGauge(
                             "captioner_streams_running",
@@ -103,13 +129,13 @@ public final class CaptioningApp implements AutoCloseable {
                     OpsHttpServer.builder()
                             .setMetrics(metrics.registry())
                             .optPort(config.httpPort())
-                            .optLiveness(() -> liveness(running))
+                            .optLiveness(() -> liveness(running, runningWatcher))
                             .optReadiness(() -> readiness(running, models))
                             .optModelManifest(() -> models.currentManifest().map(m -> (Object) m))
                             .build();
             ops.start();
             streams.start();
-            return new CaptioningApp(config, models, metrics, streams, ops);
+            return new CaptioningApp(config, models, metrics, swapMetrics, watcher, streams, ops);
         } catch (IOException | RuntimeException e) {
             if (ops != null) {
                 ops.close();
@@ -117,16 +143,62 @@ public final class CaptioningApp implements AutoCloseable {
             if (streams != null) {
                 streams.close(CLOSE_TIMEOUT);
             }
+            if (watcher != null) {
+                watcher.close();
+            }
             models.close();
             throw e;
         }
     }
 
-    private static HealthStatus liveness(KafkaStreams streams) {
+    /**
+     * Starts following the models topic and waits (up to {@link
+     * StreamsAppConfig#MODEL_STARTUP_WAIT_MS}) until its active version is loaded, so a restarted
+     * app serves that version from its first batch rather than the file model or none.
+     */
+    private static ModelTopicWatcher watchModelTopic(
+            StreamsAppConfig config, ModelHolder models, ModelSwapMetrics swapMetrics) {
+        ModelTopicReader.Builder reader =
+                ModelTopicReader.builder()
+                        .setBootstrapServers(config.bootstrapServers())
+                        .setTopics(CaptioningTopology.topics(config))
+                        .optConsumerConfig(config.modelTopicConsumerConfig());
+        config.trustedKeysDirectory()
+                .ifPresent(dir -> reader.optTrustedKeys(TrustedKeys.fromDirectory(dir)));
+        config.modelWorkDirectory().ifPresent(reader::optWorkDirectory);
+        ModelSwapper swapper =
+                new ModelSwapper(models, config.modelName(), config.decodingOptions(), swapMetrics);
+        ModelTopicWatcher watcher = reader.build().watch(swapper);
+        try {
+            if (watcher.awaitCaughtUp(config.modelStartupWait())) {
+                LOG.info(
+                        "Read the models topic; serving {}",
+                        models.current().map(ServingModel::toString).orElse("no model yet"));
+            } else {
+                LOG.warn(
+                        "The models topic was not read within {}; starting with {} and swapping"
+                                + " when its active version is loaded",
+                        config.modelStartupWait(),
+                        models.current().map(ServingModel::toString).orElse("no model"));
+            }
+            return watcher;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            watcher.close();
+            throw new CaptioningAppException("interrupted while reading the models topic", e);
+        }
+    }
+
+    private static HealthStatus liveness(KafkaStreams streams, ModelTopicWatcher watcher) {
         KafkaStreams.State state = streams.state();
-        return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
-                ? HealthStatus.down("Kafka Streams is " + state)
-                : HealthStatus.up();
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+            return HealthStatus.down("Kafka Streams is " + state);
+        }
+        if (watcher != null && watcher.failure().isPresent()) {
+            // A dead watcher would silently stop hot swaps; a restart recovers it.
+            return HealthStatus.down("model topic watcher stopped: " + watcher.failure().get());
+        }
+        return HealthStatus.up();
     }
 
     private static HealthStatus readiness(KafkaStreams streams, ModelHolder models) {
@@ -141,15 +213,18 @@ public final class CaptioningApp implements AutoCloseable {
     }
 
     /**
-     * Creates the images, captions and captions-dlq topics that do not exist yet, with their
-     * recommended layout.
+     * Creates the images, captions and captions-dlq topics (and models, when followed) that do not
+     * exist yet, with their recommended layout.
      *
      * @throws CaptioningAppException if the broker refuses or does not answer
      */
     public static void createTopics(StreamsAppConfig config) {
         Topics topics = CaptioningTopology.topics(config);
-        List<Topic<String, ?>> needed =
-                List.of(topics.images(), topics.captions(), topics.captionsDlq());
+        List<Topic<String, ?>> needed = new ArrayList<>();
+        needed.addAll(List.of(topics.images(), topics.captions(), topics.captionsDlq()));
+        if (config.modelTopicEnabled()) {
+            needed.add(topics.models());
+        }
         try (Admin admin = Admin.create(config.adminConfig())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
@@ -208,7 +283,7 @@ public final class CaptioningApp implements AutoCloseable {
         return ops.port();
     }
 
-    /** The model holder, so a later issue can install models from the model topic. */
+    /** The model holder (what serves now; installs from the models topic go through it). */
     public ModelHolder models() {
         return models;
     }
@@ -216,6 +291,11 @@ public final class CaptioningApp implements AutoCloseable {
     /** The app's metrics. */
     public CaptioningMetrics metrics() {
         return metrics;
+    }
+
+    /** The hot-swap metrics: swaps, refused versions, load-and-warm time. */
+    public ModelSwapMetrics swapMetrics() {
+        return swapMetrics;
     }
 
     /** The configuration the app runs with. */
@@ -241,16 +321,31 @@ public final class CaptioningApp implements AutoCloseable {
                 + model.orElse("none");
     }
 
-    /** Stops Streams (committing what is done), then the ops endpoint, then the model. */
+    /**
+     * Stops Streams (committing what is done), then the model topic watcher, the ops endpoint and
+     * the model.
+     */
     @Override
     public void close() {
         try {
-            if (!streams.close(CLOSE_TIMEOUT)) {
+            CloseOptions options =
+                    CloseOptions.timeout(CLOSE_TIMEOUT)
+                            .withGroupMembershipOperation(
+                                    config.leaveGroupOnClose()
+                                            ? GroupMembershipOperation.LEAVE_GROUP
+                                            : GroupMembershipOperation.REMAIN_IN_GROUP);
+            if (!streams.close(options)) {
                 LOG.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
             }
         } finally {
-            ops.close();
-            models.close();
+            try {
+                if (watcher != null) {
+                    watcher.close();
+                }
+            } finally {
+                ops.close();
+                models.close();
+            }
         }
     }
 }

@@ -13,7 +13,6 @@ import io.captioner.model.nn.Architecture;
 import io.captioner.model.nn.Backbones;
 import io.captioner.model.nn.CaptionNet;
 import io.captioner.model.nn.EncoderType;
-import io.captioner.model.nn.TinyCnn;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -48,31 +47,72 @@ public final class Fixtures {
 
     /** Like {@link #tinyModel(Path)} with other weights, hence another version. */
     public static Path tinyModel(Path dir, int seed) throws IOException {
+        return model(dir, "tiny", seed, 16, 16);
+    }
+
+    /**
+     * Writes an untrained tiny-CNN captioner named {@code name} with the given decoder sizes; the
+     * seed's sizes (embed 256, hidden 512) make a file of about 7.5 MB.
+     */
+    public static Path model(Path dir, String name, int seed, int embed, int hidden)
+            throws IOException {
+        return model(dir, name, seed, embed, hidden, 12);
+    }
+
+    /**
+     * Like {@link #model(Path, String, int, int, int)} with {@code words} words besides the four
+     * special tokens; a large vocabulary makes a large file (embedding and output layer).
+     */
+    public static Path model(Path dir, String name, int seed, int embed, int hidden, int words)
+            throws IOException {
+        return model(dir, name, seed, EncoderType.TINY_CNN, embed, hidden, words);
+    }
+
+    /**
+     * Like {@link #model(Path, String, int, int, int, int)} with a choice of encoder; frozen
+     * ResNets get random weights, so a resnet50 model has the real size (about 100 MB) but
+     * meaningless captions.
+     */
+    public static Path model(
+            Path dir, String name, int seed, EncoderType encoder, int embed, int hidden, int words)
+            throws IOException {
         Engine.getEngine("PyTorch").setRandomSeed(seed);
-        List<String> words = new ArrayList<>(List.of("<pad>", "<start>", "<end>", "<unk>"));
-        for (int i = 0; i < 12; i++) {
-            words.add("w" + i);
+        List<String> vocabulary = new ArrayList<>(List.of("<pad>", "<start>", "<end>", "<unk>"));
+        for (int i = 0; i < words; i++) {
+            vocabulary.add("w" + i);
         }
         Architecture architecture =
-                Architecture.of(EncoderType.TINY_CNN, Backbones.DJL, 16, 16, 1, words.size());
-        Model model = Model.newInstance("tiny", Device.cpu(), "PyTorch");
-        CaptionNet net = new CaptionNet(architecture, TinyCnn.build());
+                Architecture.of(encoder, Backbones.DJL, embed, hidden, 1, vocabulary.size());
+        Model model = Model.newInstance(name, Device.cpu(), "PyTorch");
+        CaptionNet net =
+                new CaptionNet(
+                        architecture,
+                        Backbones.forTraining(encoder, null, true, model.getNDManager()).block());
         model.setBlock(net);
         net.initialize(model.getNDManager(), DataType.FLOAT32, net.trainingInputShapes(2, 2, 4));
         ImagePreprocessor p = ImagePreprocessor.imagenet(architecture.inputSize());
         ModelManifest manifest =
                 new ModelManifest(
                         ModelArtifact.FORMAT_VERSION,
-                        "tiny",
+                        name,
                         null,
                         null,
                         architecture,
                         new ModelManifest.Preprocessing(p.size(), p.mean(), p.std()),
-                        words,
+                        vocabulary,
                         null,
                         Map.of(),
                         null);
-        Path file = dir.resolve("tiny-model-" + seed + ".zip");
+        Path file =
+                dir.resolve(
+                        String.join(
+                                        "-",
+                                        name,
+                                        encoder.id(),
+                                        String.valueOf(seed),
+                                        String.valueOf(hidden),
+                                        String.valueOf(words))
+                                + ".zip");
         try (Captioner captioner = Captioner.of(model, manifest)) {
             captioner.save(file);
         }

@@ -65,6 +65,21 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Model artifact file loaded at start. */
     public static final String MODEL_PATH = "captioner.model.path";
 
+    /** Whether the app follows the model topic and hot-swaps the versions activated there. */
+    public static final String MODEL_TOPIC_ENABLED = "captioner.model.topic.enabled";
+
+    /** Name of the model whose activations on the model topic this app serves. */
+    public static final String MODEL_NAME = "captioner.model.name";
+
+    /** Directory of trusted Ed25519 public keys; when set, only models they signed are served. */
+    public static final String MODEL_TRUSTED_KEYS_DIR = "captioner.model.trusted.keys.dir";
+
+    /** Directory where model versions from the topic are reassembled. */
+    public static final String MODEL_WORK_DIR = "captioner.model.work.dir";
+
+    /** How long start waits for the model topic's active version before serving. */
+    public static final String MODEL_STARTUP_WAIT_MS = "captioner.model.startup.wait.ms";
+
     /** Kind of the batch buffer store: {@code rocksdb} or {@code memory}, both changelogged. */
     public static final String BUFFER_STORE = "captioner.buffer.store";
 
@@ -122,6 +137,9 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     /** Prefix of every topic name. */
     public static final String TOPIC_PREFIX = "captioner.topic.prefix";
+
+    /** Whether a closing instance leaves the group at once instead of after its session timeout. */
+    public static final String CLOSE_LEAVE_GROUP = "captioner.close.leave.group";
 
     /** Whether missing topics are created at start. */
     public static final String TOPICS_CREATE = "captioner.topics.create";
@@ -189,8 +207,46 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     /** The model artifact file; empty when none is configured. */
     public Optional<Path> modelPath() {
-        String path = getString(MODEL_PATH);
-        return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path));
+        return optionalPath(MODEL_PATH);
+    }
+
+    /** Whether the models topic is followed. */
+    public boolean modelTopicEnabled() {
+        return getBoolean(MODEL_TOPIC_ENABLED);
+    }
+
+    /** The model name served from the models topic. */
+    public String modelName() {
+        return getString(MODEL_NAME);
+    }
+
+    /** The directory of trusted public keys; empty when signatures are not required. */
+    public Optional<Path> trustedKeysDirectory() {
+        return optionalPath(MODEL_TRUSTED_KEYS_DIR);
+    }
+
+    /** Where model versions are reassembled; empty for the temporary directory. */
+    public Optional<Path> modelWorkDirectory() {
+        return optionalPath(MODEL_WORK_DIR);
+    }
+
+    /** How long start waits for the models topic's active version. */
+    public Duration modelStartupWait() {
+        return Duration.ofMillis(getLong(MODEL_STARTUP_WAIT_MS));
+    }
+
+    /** Consumer settings for the models topic reader: the security keys passed through. */
+    public Map<String, Object> modelTopicConsumerConfig() {
+        Map<String, Object> consumer = adminConfig();
+        consumer.remove(BOOTSTRAP_SERVERS);
+        return consumer;
+    }
+
+    private Optional<Path> optionalPath(String key) {
+        String value = getString(key);
+        return value == null || value.isBlank()
+                ? Optional.empty()
+                : Optional.of(Path.of(value.trim()));
     }
 
     /** Images per forward pass. */
@@ -256,6 +312,11 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Prefix of every topic name (empty by default). */
     public String topicPrefix() {
         return getString(TOPIC_PREFIX);
+    }
+
+    /** Whether a closing instance leaves the consumer group at once. */
+    public boolean leaveGroupOnClose() {
+        return getBoolean(CLOSE_LEAVE_GROUP);
     }
 
     /** Whether missing topics are created at start. */
@@ -377,8 +438,44 @@ public final class StreamsAppConfig extends AbstractConfig {
                 Type.STRING,
                 null,
                 Importance.HIGH,
-                "Model artifact file loaded at start (required until models come from the"
-                        + " model topic).");
+                "Model artifact file loaded at start; a version activated on the model topic"
+                        + " replaces it. Empty: serve only models from the topic.");
+        def.define(
+                MODEL_TOPIC_ENABLED,
+                Type.BOOLEAN,
+                true,
+                Importance.HIGH,
+                "Follow the models topic (read whole by every instance) and hot-swap to each"
+                        + " version activated there.");
+        def.define(
+                MODEL_NAME,
+                Type.STRING,
+                "captioner",
+                new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM,
+                "Model name whose activations on the models topic this app serves.");
+        def.define(
+                MODEL_TRUSTED_KEYS_DIR,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Directory of trusted Ed25519 public keys (*.pem, from 'models keygen'); when"
+                        + " set, unsigned or wrongly signed models are refused.");
+        def.define(
+                MODEL_WORK_DIR,
+                Type.STRING,
+                "",
+                Importance.LOW,
+                "Directory where model chunks are spooled and artifacts reassembled; empty uses"
+                        + " java.io.tmpdir.");
+        def.define(
+                MODEL_STARTUP_WAIT_MS,
+                Type.LONG,
+                60_000L,
+                Range.atLeast(0),
+                Importance.LOW,
+                "How long start waits to read the models topic and load its active version, so"
+                        + " a restarted app serves that version from its first batch.");
         def.define(
                 BATCH_MAX_SIZE,
                 Type.INT,
@@ -509,6 +606,14 @@ public final class StreamsAppConfig extends AbstractConfig {
                 true,
                 Importance.LOW,
                 "Whether missing topics are created at start with their recommended layout.");
+        def.define(
+                CLOSE_LEAVE_GROUP,
+                Type.BOOLEAN,
+                true,
+                Importance.LOW,
+                "Whether a closing instance leaves the consumer group at once, so its partitions"
+                        + " move (or a restarted instance resumes) without waiting for"
+                        + " session.timeout.ms (45 s by default).");
         return def;
     }
 

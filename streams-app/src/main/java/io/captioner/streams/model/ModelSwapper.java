@@ -1,0 +1,147 @@
+package io.captioner.streams.model;
+
+import io.captioner.events.ModelActivation;
+import io.captioner.model.Captioner;
+import io.captioner.model.DecodingOptions;
+import io.captioner.model.artifact.ModelManifest;
+import io.captioner.modeltopic.ActivationEvent;
+import io.captioner.modeltopic.ModelTopicListener;
+import io.captioner.modeltopic.ModelVerificationException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns activations on the models topic into hot swaps: loads the verified artifact, checks that it
+ * is the version the topic names, warms it with one caption, and only then installs it in the
+ * {@link ModelHolder}, which switches between batches. It runs on the model topic watcher's thread,
+ * so loading and warming never hold up the stream threads, and a version that fails any step is
+ * refused (logged, counted) while the current model keeps serving.
+ */
+public final class ModelSwapper implements ModelTopicListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
+
+    private final ModelHolder holder;
+    private final String modelName;
+    private final DecodingOptions warmUpOptions;
+    private final ModelSwapMetrics metrics;
+
+    /**
+     * Creates a swapper serving activations of {@code modelName}.
+     *
+     * @param warmUpOptions the decoding options of the warm-up caption (those the app serves with)
+     */
+    public ModelSwapper(
+            ModelHolder holder,
+            String modelName,
+            DecodingOptions warmUpOptions,
+            ModelSwapMetrics metrics) {
+        this.holder = Objects.requireNonNull(holder, "holder");
+        this.modelName = Objects.requireNonNull(modelName, "modelName");
+        this.warmUpOptions = Objects.requireNonNull(warmUpOptions, "warmUpOptions");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * Loads, checks, warms and installs the activated version; other models' activations are
+     * ignored.
+     *
+     * @throws ModelRefusedException if the version cannot be served; the current model stays
+     */
+    @Override
+    public void onActivation(ActivationEvent event) throws ModelRefusedException {
+        if (!modelName.equals(event.modelName())) {
+            LOG.debug(
+                    "Ignoring activation of model {} version {}: this app serves model {}",
+                    event.modelName(),
+                    event.version(),
+                    modelName);
+            return;
+        }
+        long start = System.nanoTime();
+        Captioner loaded;
+        try {
+            loaded = Captioner.load(event.artifact().path());
+        } catch (IOException | RuntimeException e) {
+            throw refuse(event, ModelSwapMetrics.LOAD_FAILED, "cannot load: " + e, e);
+        }
+        try {
+            ModelManifest manifest = loaded.manifest();
+            if (!event.modelName().equals(manifest.name())
+                    || !event.version().equals(manifest.version())) {
+                throw refuse(
+                        event,
+                        ModelSwapMetrics.MANIFEST_MISMATCH,
+                        "the artifact says it is model "
+                                + manifest.name()
+                                + " version "
+                                + manifest.version(),
+                        null);
+            }
+            warmUp(event, loaded);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String previous = holder.current().map(ServingModel::version).orElse("none");
+            holder.install(loaded);
+            loaded = null;
+            metrics.swapped(seconds);
+            LOG.info(
+                    "Model {} version {} loaded and warmed in {} ms off the processing path; now"
+                            + " serving it (was {})",
+                    event.modelName(),
+                    event.version(),
+                    Math.round(seconds * 1000),
+                    previous);
+        } finally {
+            if (loaded != null) {
+                loaded.close();
+            }
+        }
+    }
+
+    /** Counts a version the watcher refused in verification; the watcher has logged it. */
+    @Override
+    public void onRejected(ModelActivation activation, ModelVerificationException error) {
+        if (modelName.equals(activation.getModelName())) {
+            metrics.refused(error.reason().name());
+        }
+    }
+
+    private void warmUp(ActivationEvent event, Captioner loaded) throws ModelRefusedException {
+        int size = loaded.preprocessor().size();
+        BufferedImage blank = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        try {
+            // The first forward pass allocates and initialises native kernels; paying that here
+            // keeps it out of the first served batch.
+            loaded.caption(List.of(blank), warmUpOptions);
+        } catch (RuntimeException e) {
+            throw refuse(event, ModelSwapMetrics.WARMUP_FAILED, "warm-up caption failed: " + e, e);
+        }
+    }
+
+    private ModelRefusedException refuse(
+            ActivationEvent event, String reason, String message, Throwable cause) {
+        metrics.refused(reason);
+        return new ModelRefusedException(
+                reason
+                        + ": refusing model "
+                        + event.modelName()
+                        + " version "
+                        + event.version()
+                        + ", the current model keeps serving: "
+                        + message,
+                cause);
+    }
+
+    /** An activated version that cannot be served; the message says why. */
+    public static final class ModelRefusedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ModelRefusedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
