@@ -9,6 +9,9 @@ import io.captioner.model.data.SyntheticDataset;
 import io.captioner.model.metrics.CaptionMetrics;
 import io.captioner.model.metrics.MetricScores;
 import io.captioner.model.train.CaptionTrainer;
+import io.captioner.modeltopic.CaptionerArtifacts;
+import io.captioner.modeltopic.ManifestInfo;
+import io.captioner.modeltopic.ModelPublisher;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
 import io.captioner.streams.CaptioningApp;
@@ -122,6 +125,20 @@ public final class DemoCommand implements Callable<Integer> {
             err.printf(
                     "stack: bootstrap=%s registry=%s%n",
                     stack.bootstrapServers(), stack.registryUrl());
+            Topics topics = Topics.create(Map.of("schema.registry.url", stack.registryUrl()));
+            // The model reaches the app the way production models do: published to the models
+            // topic and activated; the app loads the active version before it serves.
+            ManifestInfo info = CaptionerArtifacts.manifestInfo(modelFile, null);
+            try (ModelPublisher publisher =
+                    ModelPublisher.builder()
+                            .setBootstrapServers(stack.bootstrapServers())
+                            .setTopics(topics)
+                            .build()) {
+                publisher.publish(modelFile, info, true);
+            }
+            err.printf(
+                    "model: published %s version %s to '%s' and activated it%n",
+                    info.modelName(), info.version(), topics.models().name());
             StreamsAppConfig config =
                     StreamsAppConfig.of(
                             Map.of(
@@ -129,7 +146,8 @@ public final class DemoCommand implements Callable<Integer> {
                                     StreamsAppConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                                     StreamsAppConfig.APPLICATION_ID, "captioner-demo",
                                     StreamsAppConfig.STATE_DIR, stateDir.toString(),
-                                    StreamsAppConfig.MODEL_PATH, modelFile.toString(),
+                                    StreamsAppConfig.MODEL_NAME, info.modelName(),
+                                    StreamsAppConfig.MODEL_WORK_DIR, stateDir.toString(),
                                     StreamsAppConfig.HTTP_PORT, 0));
             try (CaptioningApp app = CaptioningApp.start(config)) {
                 if (!app.awaitRunning(Duration.ofSeconds(60))) {
@@ -137,9 +155,10 @@ public final class DemoCommand implements Callable<Integer> {
                     return 1;
                 }
                 err.printf(
-                        "streams app: running, ops endpoint http://127.0.0.1:%d/metrics%n",
+                        "streams app: running, serving %s, ops endpoint"
+                                + " http://127.0.0.1:%d/metrics%n",
+                        app.models().current().map(Object::toString).orElse("no model"),
                         app.httpPort());
-                Topics topics = Topics.create(Map.of("schema.registry.url", stack.registryUrl()));
                 List<CaptionedImage> unseen =
                         SyntheticDataset.builder()
                                 .setSeed(DEMO_SEED)

@@ -51,8 +51,26 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(
             names = "--model",
             paramLabel = "FILE",
-            description = "Model artifact file to serve (captioner.model.path).")
+            description =
+                    "Model artifact file to serve until a version is activated on the models"
+                            + " topic (captioner.model.path).")
     Path model;
+
+    @Option(
+            names = "--model-name",
+            paramLabel = "NAME",
+            description =
+                    "Model name whose activations on the models topic are served"
+                            + " (captioner.model.name, default captioner).")
+    String modelName;
+
+    @Option(
+            names = "--trusted-keys",
+            paramLabel = "DIR",
+            description =
+                    "Directory of trusted public keys (*.pem from 'models keygen'): serve only"
+                            + " models they signed (captioner.model.trusted.keys.dir).")
+    Path trustedKeys;
 
     @Override
     public Integer call() throws Exception {
@@ -127,6 +145,14 @@ public final class StreamsCommand implements Callable<Integer> {
         }
         if (model != null) {
             builder.optOverride(StreamsAppConfig.MODEL_PATH, model.toAbsolutePath().toString());
+        }
+        if (modelName != null) {
+            builder.optOverride(StreamsAppConfig.MODEL_NAME, modelName);
+        }
+        if (trustedKeys != null) {
+            builder.optOverride(
+                    StreamsAppConfig.MODEL_TRUSTED_KEYS_DIR,
+                    trustedKeys.toAbsolutePath().toString());
         }
         return builder.build();
     }
