@@ -63,7 +63,7 @@ public final class ModelSwapMetrics {
         lastLoadSeconds = seconds;
     }
 
-    void refused(String reason) {
+    void recordRefusal(String reason) {
         refused.labels(reason).inc();
     }
 

@@ -106,7 +106,7 @@ public final class ModelSwapper implements ModelTopicListener {
     @Override
     public void onRejected(ModelActivation activation, ModelVerificationException error) {
         if (modelName.equals(activation.getModelName())) {
-            metrics.refused(error.reason().name());
+            metrics.recordRefusal(error.reason().name());
         }
     }
 
@@ -124,7 +124,7 @@ public final class ModelSwapper implements ModelTopicListener {
 
     private ModelRefusedException refuse(
             ActivationEvent event, String reason, String message, Throwable cause) {
-        metrics.refused(reason);
+        metrics.recordRefusal(reason);
         return new ModelRefusedException(
                 reason
                         + ": refusing model "
