@@ -48,7 +48,7 @@ class ModelSwapMemoryIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelSwapMemoryIT.class);
     private static final String MODEL = "mem";
-    private static final int SWAPS = 10;
+    private static final int SWAPS = Integer.getInteger("captioner.bench.swapMemory.swaps", 10);
 
     @TempDir Path dir;
 
@@ -94,6 +94,7 @@ class ModelSwapMemoryIT {
                     producer.start();
                     awaitCaptions(app, 200);
                     long before = residentKb();
+                    LOG.info("Before the swaps: {}", memory());
                     List<Long> loadMillis = new ArrayList<>();
                     for (int swap = 1; swap <= SWAPS; swap++) {
                         String next = versions.get(swap % versions.size());
@@ -105,6 +106,7 @@ class ModelSwapMemoryIT {
                         }
                         loadMillis.add(Math.round(app.swapMetrics().lastLoadSeconds() * 1000));
                         awaitCaptions(app, (long) app.metrics().captions() + 100);
+                        LOG.info("After swap {}: {}", swap, memory());
                     }
                     long after = residentKb();
                     producing.set(false);
@@ -174,6 +176,17 @@ class ModelSwapMemoryIT {
         } catch (RuntimeException e) {
             LOG.error("Producer failed", e);
         }
+    }
+
+    /** RSS and the JVM heap, to tell native growth from heap growth. */
+    private static String memory() throws IOException {
+        Runtime rt = Runtime.getRuntime();
+        return String.format(
+                java.util.Locale.ROOT,
+                "RSS %d MB, heap committed %d MB, heap used %d MB",
+                residentKb() / 1024,
+                rt.totalMemory() >> 20,
+                (rt.totalMemory() - rt.freeMemory()) >> 20);
     }
 
     private static long residentKb() throws IOException {
