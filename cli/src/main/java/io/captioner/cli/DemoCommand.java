@@ -128,7 +128,13 @@ public final class DemoCommand implements Callable<Integer> {
             Topics topics = Topics.create(Map.of("schema.registry.url", stack.registryUrl()));
             // The model reaches the app the way production models do: published to the models
             // topic and activated; the app loads the active version before it serves.
-            ManifestInfo info = CaptionerArtifacts.manifestInfo(modelFile, null);
+            ManifestInfo info;
+            try {
+                info = CaptionerArtifacts.manifestInfo(modelFile, null);
+            } catch (IllegalArgumentException e) {
+                err.println("demo: cannot publish " + modelFile + ": " + e.getMessage());
+                return 2;
+            }
             try (ModelPublisher publisher =
                     ModelPublisher.builder()
                             .setBootstrapServers(stack.bootstrapServers())

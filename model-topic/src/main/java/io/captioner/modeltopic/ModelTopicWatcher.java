@@ -46,6 +46,7 @@ public final class ModelTopicWatcher implements AutoCloseable {
     private final TopicTail tail;
     private final Thread thread;
     private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
+    private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final Map<String, ModelActivation> held = new LinkedHashMap<>();
     private final Map<String, String> delivered = new HashMap<>();
     private final Map<String, String> reportedHeld = new HashMap<>();
@@ -96,6 +97,7 @@ public final class ModelTopicWatcher implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        closeRequested.countDown();
         tail.wakeup();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
@@ -125,7 +127,7 @@ public final class ModelTopicWatcher implements AutoCloseable {
                                 caughtUp = true;
                                 caughtUpLatch.countDown();
                             }
-                            Thread.sleep(reader.pollInterval().toMillis());
+                            pause(reader.pollInterval());
                             continue;
                         }
                     }
@@ -155,7 +157,7 @@ public final class ModelTopicWatcher implements AutoCloseable {
                             reader.topicName(),
                             backoff,
                             e.toString());
-                    Thread.sleep(backoff.toMillis());
+                    pause(backoff);
                     backoff =
                             backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
                                     ? MAX_BACKOFF
@@ -171,6 +173,12 @@ public final class ModelTopicWatcher implements AutoCloseable {
         } finally {
             tail.close();
         }
+    }
+
+    /** Waits for {@code duration} or until {@link #close()} is called, whichever comes first. */
+    private void pause(Duration duration) throws InterruptedException {
+        // Not Thread.sleep: close() must not wait out a backoff of up to 30 s.
+        closeRequested.await(duration.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void deliverHeld() {

@@ -1,5 +1,6 @@
 package io.captioner.streams;
 
+import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelTopicReader;
 import io.captioner.modeltopic.ModelTopicWatcher;
 import io.captioner.modeltopic.TrustedKeys;
@@ -183,8 +184,9 @@ public final class CaptioningApp implements AutoCloseable {
             }
             return watcher;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Close first: with the interrupt flag set, close() could not wait for the thread.
             watcher.close();
+            Thread.currentThread().interrupt();
             throw new CaptioningAppException("interrupted while reading the models topic", e);
         }
     }
@@ -293,6 +295,14 @@ public final class CaptioningApp implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * The live catalog of the models topic (versions, completeness, activations) while the topic is
+     * followed; empty when {@link StreamsAppConfig#MODEL_TOPIC_ENABLED} is off.
+     */
+    public Optional<ModelCatalog> modelCatalog() {
+        return watcher == null ? Optional.empty() : Optional.of(watcher.catalog());
+    }
+
     /** The hot-swap metrics: swaps, refused versions, load-and-warm time. */
     public ModelSwapMetrics swapMetrics() {
         return swapMetrics;
@@ -343,8 +353,11 @@ public final class CaptioningApp implements AutoCloseable {
                     watcher.close();
                 }
             } finally {
-                ops.close();
-                models.close();
+                try {
+                    ops.close();
+                } finally {
+                    models.close();
+                }
             }
         }
     }

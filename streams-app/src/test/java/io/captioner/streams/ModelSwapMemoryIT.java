@@ -126,6 +126,7 @@ class ModelSwapMemoryIT {
                                     topics.captions().valueSerde().deserializer(),
                                     Duration.ofSeconds(120),
                                     read -> read.size() >= sent.get());
+                    assertThat(out).hasSize(sent.get());
                     assertThat(out.stream().map(ConsumerRecord::key).distinct().count())
                             .isEqualTo(sent.get());
                     assertThat(app.swapMetrics().swaps()).isEqualTo(SWAPS + 1);

@@ -42,11 +42,16 @@ public final class ModelHolder implements ModelProvider, AutoCloseable {
      */
     public void install(Captioner captioner) {
         ServingModel next = ServingModel.of(captioner);
-        if (closed) {
-            next.release();
-            throw new IllegalStateException("model holder is closed");
+        ServingModel previous;
+        // Synchronized with close(), so a model installed while the app closes is released
+        // rather than stored after close() emptied the holder; leases stay lock-free.
+        synchronized (this) {
+            if (closed) {
+                next.release();
+                throw new IllegalStateException("model holder is closed");
+            }
+            previous = current.getAndSet(next);
         }
-        ServingModel previous = current.getAndSet(next);
         LOG.info("Serving model {}/{}", next.name(), next.version());
         if (previous != null) {
             previous.release();
@@ -84,8 +89,11 @@ public final class ModelHolder implements ModelProvider, AutoCloseable {
     /** Retires the current model; it is closed once its leases are returned. */
     @Override
     public void close() {
-        closed = true;
-        ServingModel model = current.getAndSet(null);
+        ServingModel model;
+        synchronized (this) {
+            closed = true;
+            model = current.getAndSet(null);
+        }
         if (model != null) {
             model.release();
         }

@@ -85,8 +85,10 @@ public final class ModelSwapper implements ModelTopicListener {
             warmUp(event, loaded);
             double seconds = (System.nanoTime() - start) / 1e9;
             String previous = holder.current().map(ServingModel::version).orElse("none");
-            holder.install(loaded);
+            Captioner ready = loaded;
+            // The holder owns the model from here on, even if install throws (it then closes it).
             loaded = null;
+            holder.install(ready);
             metrics.swapped(seconds);
             LOG.info(
                     "Model {} version {} loaded and warmed in {} ms off the processing path; now"
@@ -111,9 +113,9 @@ public final class ModelSwapper implements ModelTopicListener {
     }
 
     private void warmUp(ActivationEvent event, Captioner loaded) throws ModelRefusedException {
-        int size = loaded.preprocessor().size();
-        BufferedImage blank = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         try {
+            int size = loaded.preprocessor().size();
+            BufferedImage blank = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
             // The first forward pass allocates and initialises native kernels; paying that here
             // keeps it out of the first served batch.
             loaded.caption(List.of(blank), warmUpOptions);
