@@ -107,8 +107,36 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--learning-rate",
             paramLabel = "LR",
             defaultValue = "1e-3",
-            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+            description = "Adam's initial learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
+
+    @Option(
+            names = "--lr-decay",
+            paramLabel = "F",
+            defaultValue = "0.5",
+            description =
+                    "Learning-rate factor after each epoch without validation improvement; 1 keeps"
+                            + " it constant (default: ${DEFAULT-VALUE}).")
+    double learningRateDecay;
+
+    @Option(
+            names = "--dropout",
+            paramLabel = "P",
+            defaultValue = "0.3",
+            description =
+                    "Dropout on the image feature and the LSTM output while training (default:"
+                            + " ${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(
+            names = "--word-loss-weight",
+            paramLabel = "W",
+            defaultValue = "0.1",
+            description =
+                    "Weight of the auxiliary loss that trains the encoder to predict the words of"
+                            + " an image's captions; 0 = captioning loss only (default:"
+                            + " ${DEFAULT-VALUE}).")
+    double wordLossWeight;
 
     @Option(
             names = "--embed-size",
@@ -130,7 +158,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--patience",
-            defaultValue = "3",
+            defaultValue = "" + CaptionTrainer.DEFAULT_PATIENCE,
             description =
                     "Epochs without validation improvement before stopping (default:"
                             + " ${DEFAULT-VALUE}).")
@@ -201,6 +229,9 @@ public final class TrainCommand implements Callable<Integer> {
                             .optCaptionsPerImage(captionsPerImage)
                             .optEpochs(epochs)
                             .optLearningRate(learningRate)
+                            .optLearningRateDecay(learningRateDecay)
+                            .optDropout(dropout)
+                            .optWordLossWeight(wordLossWeight)
                             .optPatience(patience)
                             .optVocabMinCount(vocabMinCount)
                             .optSeed(seed)

@@ -12,7 +12,6 @@ import io.captioner.model.nn.Architecture;
 import io.captioner.model.nn.Backbones;
 import io.captioner.model.nn.CaptionNet;
 import io.captioner.model.nn.EncoderType;
-import io.captioner.model.nn.TinyCnn;
 import io.captioner.model.text.Vocabulary;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -48,8 +47,17 @@ public final class TestModels {
                         hidden,
                         layers,
                         vocabulary.size());
+        return randomCaptioner(architecture, vocabulary);
+    }
+
+    /**
+     * An untrained captioner of the given architecture (DJL backbone) and vocabulary, with random
+     * weights from the engine's current seed.
+     */
+    public static Captioner randomCaptioner(Architecture architecture, Vocabulary vocabulary) {
         Model model = Model.newInstance("test", Device.cpu(), "PyTorch");
-        CaptionNet net = new CaptionNet(architecture, TinyCnn.build());
+        CaptionNet net =
+                new CaptionNet(architecture, Backbones.empty(architecture, model.getNDManager()));
         model.setBlock(net);
         net.initialize(model.getNDManager(), DataType.FLOAT32, net.trainingInputShapes(2, 2, 4));
         ImagePreprocessor p = ImagePreprocessor.imagenet(architecture.inputSize());

@@ -36,6 +36,9 @@ public record Architecture(
         }
         requirePositive("inputSize", inputSize);
         requirePositive("featureSize", featureSize);
+        if (type == EncoderType.TINY_CNN) {
+            TinyCnn.checkSupported(inputSize, featureSize);
+        }
         requirePositive("embedSize", embedSize);
         requirePositive("hiddenSize", hiddenSize);
         requirePositive("layers", layers);

@@ -62,7 +62,7 @@ public final class Backbones {
                 throw new IllegalArgumentException(
                         type.id() + " is trained from scratch and takes no encoder weights");
             }
-            return new Loaded(TinyCnn.build(), DJL);
+            return new Loaded(TinyCnn.build(type.inputSize(), type.featureSize()), DJL);
         }
         if (weights == null) {
             if (!allowRandomWeights) {
@@ -90,7 +90,7 @@ public final class Backbones {
     public static Block empty(Architecture architecture, NDManager manager) {
         EncoderType type = architecture.encoderType();
         if (type.trainable()) {
-            return TinyCnn.build();
+            return TinyCnn.build(architecture.inputSize(), architecture.featureSize());
         }
         if (TORCHSCRIPT.equals(architecture.backboneFormat())) {
             return new PtSymbolBlock((PtNDManager) manager);

@@ -11,6 +11,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -39,13 +40,27 @@ public final class CaptionNet extends AbstractBlock {
     private final TokenEmbedding embedding;
     private final LSTM lstm;
     private final Linear classifier;
+    private final float dropout;
 
     /**
      * Assembles the network around a backbone; the backbone may already hold pretrained parameters,
      * which initialization then keeps.
      */
     public CaptionNet(Architecture architecture, Block backbone) {
+        this(architecture, backbone, 0f);
+    }
+
+    /**
+     * Assembles the network with dropout of rate {@code dropout} on the image feature and on the
+     * LSTM output during training; it only regularises training and is not part of the saved
+     * weights.
+     */
+    public CaptionNet(Architecture architecture, Block backbone, float dropout) {
         super(VERSION);
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), was " + dropout);
+        }
+        this.dropout = dropout;
         this.architecture = architecture;
         this.backbone = addChildBlock("backbone", backbone);
         this.projection =
@@ -132,10 +147,16 @@ public final class CaptionNet extends AbstractBlock {
             boolean training) {
         long length = captionIds.getShape().get(1);
         NDArray perCaption = Embedding.embedding(imageIndex, projected, SparseFormat.DENSE).head();
+        if (training && dropout > 0f) {
+            perCaption = Dropout.dropout(perCaption, dropout, true).head();
+        }
         NDArray words = captionIds.get(":, :{}", length - 1);
         NDArray wordVectors = embedding.forward(ps, new NDList(words), training).head();
         NDArray inputs = perCaption.expandDims(1).concat(wordVectors, 1);
         NDArray hidden = lstm.forward(ps, new NDList(inputs), training).head();
+        if (training && dropout > 0f) {
+            hidden = Dropout.dropout(hidden, dropout, true).head();
+        }
         return classifier.forward(ps, new NDList(hidden), training).head();
     }
 

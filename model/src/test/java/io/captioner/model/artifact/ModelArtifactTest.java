@@ -3,12 +3,16 @@ package io.captioner.model.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.captioner.model.CaptionResult;
 import io.captioner.model.Captioner;
 import io.captioner.model.DecodingOptions;
 import io.captioner.model.TestModels;
+import io.captioner.model.nn.Architecture;
+import io.captioner.model.nn.Backbones;
+import io.captioner.model.nn.TinyCnn;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,6 +103,55 @@ class ModelArtifactTest {
                 .hasMessageContaining("checksum mismatch")
                 .hasMessageContaining("expected " + captioner.manifest().weightsSha256())
                 .hasMessageContaining(" got ");
+    }
+
+    @Test
+    void shouldLoadArtifactsOfTheStridedTinyCnnOfEarlierVersions() throws IOException {
+        Engine.getEngine("PyTorch").setRandomSeed(7);
+        Architecture strided =
+                new Architecture(
+                        "tiny-cnn",
+                        Backbones.DJL,
+                        64,
+                        TinyCnn.STRIDED_FEATURE_SIZE,
+                        16,
+                        32,
+                        1,
+                        TestModels.vocabulary(12).size());
+        Path file = dir.resolve("strided.captioner");
+        try (Captioner old = TestModels.randomCaptioner(strided, TestModels.vocabulary(12))) {
+            old.save(file);
+
+            try (Captioner loaded = Captioner.load(file)) {
+                assertThat(loaded.architecture()).isEqualTo(strided);
+                assertThat(loaded.caption(IMAGES, SHORT_GREEDY))
+                        .isEqualTo(old.caption(IMAGES, SHORT_GREEDY));
+            }
+        }
+    }
+
+    @Test
+    void shouldRejectATinyCnnLayoutItDoesNotKnow() throws IOException {
+        Path file = dir.resolve("model.captioner");
+        captioner.save(file);
+        Path other = dir.resolve("other-layout.captioner");
+        ObjectMapper mapper = new ObjectMapper();
+        rewrite(
+                file,
+                other,
+                (name, bytes) -> {
+                    if (!name.equals(ModelArtifact.MANIFEST_ENTRY)) {
+                        return bytes;
+                    }
+                    ObjectNode manifest = (ObjectNode) mapper.readTree(bytes);
+                    ((ObjectNode) manifest.get("architecture")).put("featureSize", 4096);
+                    return mapper.writeValueAsBytes(manifest);
+                });
+
+        assertThatThrownBy(() -> Captioner.load(other))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("tiny-cnn has no layout")
+                .hasMessageContaining("featureSize 4096");
     }
 
     @Test

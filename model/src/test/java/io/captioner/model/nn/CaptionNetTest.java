@@ -1,6 +1,7 @@
 package io.captioner.model.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -117,5 +118,46 @@ class CaptionNetTest {
                     .containsExactly(
                             expected.toFloatArray(), org.assertj.core.data.Offset.offset(1e-4f));
         }
+    }
+
+    @Test
+    void shouldDropOutOnlyWhileTraining() {
+        Architecture architecture =
+                Architecture.of(EncoderType.TINY_CNN, Backbones.DJL, EMBED, HIDDEN, LAYERS, VOCAB);
+        try (Model dropoutModel = Model.newInstance("dropout", Device.cpu(), "PyTorch")) {
+            CaptionNet withDropout = new CaptionNet(architecture, TinyCnn.build(), 0.5f);
+            dropoutModel.setBlock(withDropout);
+            withDropout.initialize(
+                    dropoutModel.getNDManager(),
+                    DataType.FLOAT32,
+                    withDropout.trainingInputShapes(2, 2, 4));
+            try (NDManager scope = dropoutModel.getNDManager().newSubManager()) {
+                NDList inputs =
+                        new NDList(
+                                scope.randomNormal(new Shape(2, 3, 64, 64)),
+                                scope.create(new long[] {1, 4, 5, 2, 1, 6, 2, 0}, new Shape(2, 4)),
+                                scope.create(new long[] {0, 1}));
+                ParameterStore ps = new ParameterStore(scope, false);
+
+                float[] inference = withDropout.forward(ps, inputs, false).head().toFloatArray();
+                float[] inferenceAgain =
+                        withDropout.forward(ps, inputs, false).head().toFloatArray();
+                float[] training = withDropout.forward(ps, inputs, true).head().toFloatArray();
+                float[] trainingAgain = withDropout.forward(ps, inputs, true).head().toFloatArray();
+
+                assertThat(inferenceAgain).containsExactly(inference);
+                assertThat(trainingAgain).isNotEqualTo(training);
+            }
+        }
+    }
+
+    @Test
+    void shouldRejectADropoutRateOfOne() {
+        Architecture architecture =
+                Architecture.of(EncoderType.TINY_CNN, Backbones.DJL, EMBED, HIDDEN, LAYERS, VOCAB);
+
+        assertThatThrownBy(() -> new CaptionNet(architecture, TinyCnn.build(), 1f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dropout");
     }
 }

@@ -153,6 +153,13 @@ class CaptionTrainerTest {
         assertThatThrownBy(() -> small().optBatchSize(0).build()).hasMessageContaining("batchSize");
         assertThatThrownBy(() -> small().build().train(List.of(), VALIDATION))
                 .hasMessageContaining("no training images");
+        assertThatThrownBy(() -> small().optDropout(1).build()).hasMessageContaining("dropout");
+        assertThatThrownBy(() -> small().optLearningRateDecay(0).build())
+                .hasMessageContaining("learningRateDecay");
+        assertThatThrownBy(() -> small().optLearningRateDecay(1.5).build())
+                .hasMessageContaining("learningRateDecay");
+        assertThatThrownBy(() -> small().optWordLossWeight(-0.1).build())
+                .hasMessageContaining("wordLossWeight");
     }
 
     private static TrainingListener epochLosses(List<double[]> sink) {
