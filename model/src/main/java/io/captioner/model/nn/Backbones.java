@@ -174,7 +174,7 @@ public final class Backbones {
     }
 
     private static Block loadTorchScript(Path file, NDManager manager) throws IOException {
-        // Untested here: no TorchScript fixture can be produced without Python PyTorch.
+        // A torchvision export and the test fixture (written without PyTorch) load the same way.
         try (InputStream in = Files.newInputStream(file)) {
             long handle = JniUtils.loadModuleHandle(in, manager.getDevice(), true, false);
             LOG.info("loaded frozen TorchScript backbone from {}", file);
