@@ -113,7 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--lr-decay",
             paramLabel = "F",
-            defaultValue = "0.5",
+            defaultValue = "0.7",
             description =
                     "Learning-rate factor after each epoch without validation improvement; 1 keeps"
                             + " it constant (default: ${DEFAULT-VALUE}).")

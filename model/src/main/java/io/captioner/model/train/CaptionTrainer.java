@@ -61,9 +61,9 @@ import org.slf4j.LoggerFactory;
  * backbones run once for the whole dataset, before the first epoch.
  *
  * <p>Beyond the seed: during training only, dropout (default 0.3) on the image feature and the LSTM
- * output; the learning rate halves after every epoch without validation improvement (Adam starts at
- * the seed's 1e-3); and an auxiliary word-presence loss (weight 0.1) on the projected image
- * feature, predicting which words occur in the image's captions, so the encoder gets a direct
+ * output; the learning rate drops by 30% after every epoch without validation improvement (Adam
+ * starts at the seed's 1e-3); and an auxiliary word-presence loss (weight 0.1) on the projected
+ * image feature, predicting which words occur in the image's captions, so the encoder gets a direct
  * gradient for every content word rather than only through the LSTM's first step. Without it the
  * tiny CNN learned colours and sizes but named shapes barely better than chance.
  *
@@ -654,7 +654,7 @@ public final class CaptionTrainer {
         private float learningRate = 1e-3f;
         private int patience = DEFAULT_PATIENCE;
         private float dropout = 0.3f;
-        private float learningRateDecay = 0.5f;
+        private float learningRateDecay = 0.7f;
         private float wordLossWeight = 0.1f;
         private long seed = 42;
         private Device device;
@@ -747,7 +747,7 @@ public final class CaptionTrainer {
 
         /**
          * Factor applied to the learning rate after each epoch without validation improvement,
-         * default 0.5; 1 keeps the rate constant.
+         * default 0.7; 1 keeps the rate constant.
          */
         public Builder optLearningRateDecay(double factor) {
             this.learningRateDecay = (float) factor;
