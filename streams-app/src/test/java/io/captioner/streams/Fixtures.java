@@ -5,6 +5,8 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import io.captioner.events.ImageEvent;
+import io.captioner.events.ModelActivation;
+import io.captioner.events.ModelArchitecture;
 import io.captioner.model.Captioner;
 import io.captioner.model.artifact.ModelArtifact;
 import io.captioner.model.artifact.ModelManifest;
@@ -13,6 +15,8 @@ import io.captioner.model.nn.Architecture;
 import io.captioner.model.nn.Backbones;
 import io.captioner.model.nn.CaptionNet;
 import io.captioner.model.nn.EncoderType;
+import io.captioner.modeltopic.ActivationEvent;
+import io.captioner.modeltopic.VerifiedArtifact;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -117,6 +121,45 @@ public final class Fixtures {
             captioner.save(file);
         }
         return file;
+    }
+
+    /** A topic manifest's architecture record of a small tiny-cnn captioner. */
+    public static ModelArchitecture topicArchitecture() {
+        return ModelArchitecture.newBuilder()
+                .setEncoderName("tiny-cnn")
+                .setEmbedSize(16)
+                .setHiddenSize(16)
+                .setNumLayers(1)
+                .setVocabSize(16)
+                .build();
+    }
+
+    /** The activation record of {@code name}/{@code version}. */
+    public static ModelActivation activation(String name, String version) {
+        return ModelActivation.newBuilder()
+                .setModelName(name)
+                .setVersion(version)
+                .setActivatedTime(Instant.now())
+                .build();
+    }
+
+    /**
+     * What the model topic watcher hands its listener for {@code file}, as if the file had come off
+     * the topic and passed verification (the manifest's sizes and checksum are placeholders).
+     */
+    public static ActivationEvent activationEvent(String name, String version, Path file) {
+        io.captioner.events.ModelManifest manifest =
+                io.captioner.events.ModelManifest.newBuilder()
+                        .setModelName(name)
+                        .setVersion(version)
+                        .setArtifactSizeBytes(1)
+                        .setSha256("0".repeat(64))
+                        .setChunkCount(1)
+                        .setChunkSizeBytes(1)
+                        .setArchitecture(topicArchitecture())
+                        .setCreatedTime(Instant.now())
+                        .build();
+        return new ActivationEvent(activation(name, version), new VerifiedArtifact(manifest, file));
     }
 
     /** A small PNG with a colour depending on {@code seed}. */

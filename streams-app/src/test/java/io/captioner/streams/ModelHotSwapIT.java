@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.captioner.events.CaptionEvent;
 import io.captioner.events.CaptionFailure;
 import io.captioner.events.ImageEvent;
-import io.captioner.events.ModelActivation;
-import io.captioner.events.ModelArchitecture;
 import io.captioner.events.ModelChunk;
 import io.captioner.events.ModelManifest;
 import io.captioner.events.ModelTopicRecord;
@@ -31,7 +29,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -500,14 +497,7 @@ class ModelHotSwapIT {
         return ManifestInfo.builder()
                 .setModelName(MODEL)
                 .setVersion("29990101T000000Z-garbage0")
-                .setArchitecture(
-                        ModelArchitecture.newBuilder()
-                                .setEncoderName("tiny-cnn")
-                                .setEmbedSize(16)
-                                .setHiddenSize(16)
-                                .setNumLayers(1)
-                                .setVocabSize(16)
-                                .build())
+                .setArchitecture(Fixtures.topicArchitecture())
                 .optArtifactFormat(CaptionerArtifacts.ARTIFACT_FORMAT)
                 .build();
     }
@@ -538,12 +528,7 @@ class ModelHotSwapIT {
     }
 
     private static ModelTopicRecord activation(String version) {
-        return new ModelTopicRecord(
-                ModelActivation.newBuilder()
-                        .setModelName(MODEL)
-                        .setVersion(version)
-                        .setActivatedTime(Instant.now())
-                        .build());
+        return new ModelTopicRecord(Fixtures.activation(MODEL, version));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

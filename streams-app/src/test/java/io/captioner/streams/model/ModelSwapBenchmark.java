@@ -1,20 +1,15 @@
 package io.captioner.streams.model;
 
-import io.captioner.events.ModelActivation;
-import io.captioner.events.ModelArchitecture;
-import io.captioner.events.ModelManifest;
 import io.captioner.model.DecodingOptions;
 import io.captioner.model.nn.EncoderType;
 import io.captioner.modeltopic.ActivationEvent;
 import io.captioner.modeltopic.CaptionerArtifacts;
 import io.captioner.modeltopic.ManifestInfo;
-import io.captioner.modeltopic.VerifiedArtifact;
 import io.captioner.streams.Fixtures;
 import io.captioner.streams.ops.MetricsRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -64,32 +59,7 @@ public class ModelSwapBenchmark {
         dir = Files.createTempDirectory("swap-bench");
         artifact = Fixtures.model(dir, "bench", 1, EncoderType.fromId(encoder), 256, 512, 56);
         ManifestInfo info = CaptionerArtifacts.manifestInfo(artifact, null);
-        ModelManifest manifest =
-                ModelManifest.newBuilder()
-                        .setModelName(info.modelName())
-                        .setVersion(info.version())
-                        .setArtifactSizeBytes(Files.size(artifact))
-                        .setSha256("0".repeat(64))
-                        .setChunkCount(1)
-                        .setChunkSizeBytes((int) Files.size(artifact))
-                        .setArchitecture(
-                                ModelArchitecture.newBuilder()
-                                        .setEncoderName(encoder)
-                                        .setEmbedSize(256)
-                                        .setHiddenSize(512)
-                                        .setNumLayers(1)
-                                        .setVocabSize(60)
-                                        .build())
-                        .setCreatedTime(Instant.now())
-                        .build();
-        event =
-                new ActivationEvent(
-                        ModelActivation.newBuilder()
-                                .setModelName(info.modelName())
-                                .setVersion(info.version())
-                                .setActivatedTime(Instant.now())
-                                .build(),
-                        new VerifiedArtifact(manifest, artifact));
+        event = Fixtures.activationEvent(info.modelName(), info.version(), artifact);
         holder = new ModelHolder();
         swapper =
                 new ModelSwapper(

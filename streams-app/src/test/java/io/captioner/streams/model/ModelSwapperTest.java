@@ -3,19 +3,14 @@ package io.captioner.streams.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.captioner.events.ModelActivation;
-import io.captioner.events.ModelArchitecture;
-import io.captioner.events.ModelManifest;
 import io.captioner.model.DecodingOptions;
 import io.captioner.model.artifact.ModelArtifact;
 import io.captioner.modeltopic.ActivationEvent;
 import io.captioner.modeltopic.ModelVerificationException;
-import io.captioner.modeltopic.VerifiedArtifact;
 import io.captioner.streams.Fixtures;
 import io.captioner.streams.ops.MetricsRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,33 +35,7 @@ class ModelSwapperTest {
     }
 
     private static ActivationEvent event(String name, String version, Path file) {
-        ModelManifest manifest =
-                ModelManifest.newBuilder()
-                        .setModelName(name)
-                        .setVersion(version)
-                        .setArtifactSizeBytes(1)
-                        .setSha256("0".repeat(64))
-                        .setChunkCount(1)
-                        .setChunkSizeBytes(1)
-                        .setArchitecture(
-                                ModelArchitecture.newBuilder()
-                                        .setEncoderName("tiny-cnn")
-                                        .setEmbedSize(16)
-                                        .setHiddenSize(16)
-                                        .setNumLayers(1)
-                                        .setVocabSize(16)
-                                        .build())
-                        .setCreatedTime(Instant.now())
-                        .build();
-        return new ActivationEvent(activation(name, version), new VerifiedArtifact(manifest, file));
-    }
-
-    private static ModelActivation activation(String name, String version) {
-        return ModelActivation.newBuilder()
-                .setModelName(name)
-                .setVersion(version)
-                .setActivatedTime(Instant.now())
-                .build();
+        return Fixtures.activationEvent(name, version, file);
     }
 
     private ModelSwapper swapper(ModelHolder holder) {
@@ -134,11 +103,11 @@ class ModelSwapperTest {
             ModelSwapper swapper = swapper(holder);
 
             swapper.onRejected(
-                    activation("swap", "v9"),
+                    Fixtures.activation("swap", "v9"),
                     new ModelVerificationException(
                             ModelVerificationException.Reason.BAD_SIGNATURE, "swap", "v9", "no"));
             swapper.onRejected(
-                    activation("other", "v9"),
+                    Fixtures.activation("other", "v9"),
                     new ModelVerificationException(
                             ModelVerificationException.Reason.BAD_SIGNATURE, "other", "v9", "no"));
 
