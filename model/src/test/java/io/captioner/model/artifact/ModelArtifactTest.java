@@ -135,18 +135,10 @@ class ModelArtifactTest {
         Path file = dir.resolve("model.captioner");
         captioner.save(file);
         Path other = dir.resolve("other-layout.captioner");
-        ObjectMapper mapper = new ObjectMapper();
-        rewrite(
+        rewriteManifest(
                 file,
                 other,
-                (name, bytes) -> {
-                    if (!name.equals(ModelArtifact.MANIFEST_ENTRY)) {
-                        return bytes;
-                    }
-                    ObjectNode manifest = (ObjectNode) mapper.readTree(bytes);
-                    ((ObjectNode) manifest.get("architecture")).put("featureSize", 4096);
-                    return mapper.writeValueAsBytes(manifest);
-                });
+                manifest -> ((ObjectNode) manifest.get("architecture")).put("featureSize", 4096));
 
         assertThatThrownBy(() -> Captioner.load(other))
                 .isInstanceOf(ModelArtifactException.class)
@@ -159,18 +151,7 @@ class ModelArtifactTest {
         Path file = dir.resolve("model.captioner");
         captioner.save(file);
         Path future = dir.resolve("future.captioner");
-        ObjectMapper mapper = new ObjectMapper();
-        rewrite(
-                file,
-                future,
-                (name, bytes) -> {
-                    if (!name.equals(ModelArtifact.MANIFEST_ENTRY)) {
-                        return bytes;
-                    }
-                    ObjectNode manifest = (ObjectNode) mapper.readTree(bytes);
-                    manifest.put("formatVersion", 99);
-                    return mapper.writeValueAsBytes(manifest);
-                });
+        rewriteManifest(file, future, manifest -> manifest.put("formatVersion", 99));
 
         assertThatThrownBy(() -> Captioner.load(future))
                 .isInstanceOf(ModelArtifactException.class)
@@ -273,6 +254,23 @@ class ModelArtifactTest {
 
     private interface EntryRewriter {
         byte[] apply(String name, byte[] bytes) throws IOException;
+    }
+
+    /** Copies an artifact with its manifest JSON edited, as another build might write it. */
+    private static void rewriteManifest(
+            Path from, Path to, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        rewrite(
+                from,
+                to,
+                (name, bytes) -> {
+                    if (!name.equals(ModelArtifact.MANIFEST_ENTRY)) {
+                        return bytes;
+                    }
+                    ObjectNode manifest = (ObjectNode) mapper.readTree(bytes);
+                    edit.accept(manifest);
+                    return mapper.writeValueAsBytes(manifest);
+                });
     }
 
     private static void rewrite(Path from, Path to, EntryRewriter rewriter) throws IOException {
