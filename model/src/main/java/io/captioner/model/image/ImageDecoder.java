@@ -173,33 +173,23 @@ public final class ImageDecoder {
         ImageFormat format = checkInput(bytes);
         int orientation =
                 format == ImageFormat.JPEG ? ExifOrientation.read(bytes) : ExifOrientation.NORMAL;
-        BufferedImage raw;
-        int width;
-        int height;
-        ImageReader reader = newReader(format);
-        ImageInputStream in = new ByteArrayImageInputStream(bytes);
-        try {
-            // seekForwardOnly and ignoreMetadata: one pass, no metadata trees (EXIF is read apart).
-            reader.setInput(in, true, true);
-            width = readWidth(reader, format);
-            height = readHeight(reader, format);
-            checkSize(format, width, height);
-            boolean progressive =
-                    format == ImageFormat.JPEG && ImageFormat.isProgressiveJpeg(bytes);
-            raw =
-                    readPixels(
-                            reader,
-                            format,
-                            width,
-                            height,
-                            progressive,
-                            subsamplingFactor(width, height, minShortSide));
-        } finally {
-            reader.dispose();
-            closeQuietly(in);
-        }
-        BufferedImage rgb = RgbConversion.toRgb(raw);
-        raw = null; // only the RGB copy is needed from here; lets a large raw image be collected
+        boolean progressive = format == ImageFormat.JPEG && ImageFormat.isProgressiveJpeg(bytes);
+        Read<BufferedImage> read =
+                withReader(
+                        format,
+                        bytes,
+                        (reader, width, height) ->
+                                readPixels(
+                                        reader,
+                                        format,
+                                        width,
+                                        height,
+                                        progressive,
+                                        subsamplingFactor(width, height, minShortSide)));
+        int width = read.width();
+        int height = read.height();
+        BufferedImage rgb = RgbConversion.toRgb(read.result());
+        read = null; // the raw pixels are garbage from here on, before the rotated copy exists
         BufferedImage oriented = ExifOrientation.apply(rgb, orientation);
         return new DecodedImage(oriented, format.formatName(), width, height, orientation);
     }
@@ -216,19 +206,9 @@ public final class ImageDecoder {
      */
     public ImageHeader probe(byte[] bytes) throws ImageDecodingException {
         ImageFormat format = checkInput(bytes);
-        int width;
-        int height;
-        ImageReader reader = newReader(format);
-        ImageInputStream in = new ByteArrayImageInputStream(bytes);
-        try {
-            reader.setInput(in, true, true);
-            width = readWidth(reader, format);
-            height = readHeight(reader, format);
-        } finally {
-            reader.dispose();
-            closeQuietly(in);
-        }
-        checkSize(format, width, height);
+        Read<Void> header = withReader(format, bytes, (reader, width, height) -> null);
+        int width = header.width();
+        int height = header.height();
         int orientation = ExifOrientation.NORMAL;
         boolean progressive = false;
         long nativeBytes = 0;
@@ -242,6 +222,36 @@ public final class ImageDecoder {
         }
         return new ImageHeader(
                 format.formatName(), width, height, orientation, progressive, nativeBytes);
+    }
+
+    /** What {@link #withReader} read: the declared size and the task's result. */
+    private record Read<T>(int width, int height, T result) {}
+
+    /** Work done with a reader positioned after the header of an image of the given size. */
+    @FunctionalInterface
+    private interface ReaderTask<T> {
+        T run(ImageReader reader, int width, int height) throws ImageDecodingException;
+    }
+
+    /**
+     * Opens a reader on {@code bytes}, reads and checks the declared size (refusing images over
+     * {@code maxPixels} before any pixel is read), runs {@code task} and disposes the reader.
+     */
+    private <T> Read<T> withReader(ImageFormat format, byte[] bytes, ReaderTask<T> task)
+            throws ImageDecodingException {
+        ImageReader reader = newReader(format);
+        ImageInputStream in = new ByteArrayImageInputStream(bytes);
+        try {
+            // seekForwardOnly and ignoreMetadata: one pass, no metadata trees (EXIF is read apart).
+            reader.setInput(in, true, true);
+            int width = readWidth(reader, format);
+            int height = readHeight(reader, format);
+            checkSize(format, width, height);
+            return new Read<>(width, height, task.run(reader, width, height));
+        } finally {
+            reader.dispose();
+            closeQuietly(in);
+        }
     }
 
     /** Refuses empty, oversized, unrecognised and undecodable input; returns its format. */

@@ -2,6 +2,7 @@ package io.captioner.model.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +40,12 @@ class ImageDecoderMemoryIT {
 
     @BeforeAll
     static void writeFortyMegapixelImages() throws IOException {
-        byte[] jpeg = DecoderFixtures.jpeg(DecoderFixtures.photo(W, H, true), 0.9f, false);
+        BufferedImage photo = DecoderFixtures.photo(W, H, true);
+        byte[] jpeg = DecoderFixtures.jpeg(photo, 0.9f, false);
         FILES.add(Files.write(dir.resolve("photo-baseline.jpg"), jpeg));
         byte[] progressive =
                 DecoderFixtures.withExifOrientation(
-                        DecoderFixtures.jpeg(DecoderFixtures.photo(W, H, true), 0.9f, true),
-                        6,
-                        false);
+                        DecoderFixtures.jpeg(photo, 0.9f, true), 6, false);
         FILES.add(Files.write(dir.resolve("photo-progressive-rotated.jpg"), progressive));
         Path png = dir.resolve("graphic-rgba16-adam7.png");
         try (OutputStream out = Files.newOutputStream(png)) {

@@ -126,7 +126,10 @@ public final class ImageFetcher implements AutoCloseable {
         return http == null ? 0 : http.idleConnections();
     }
 
-    /** Closes pooled connections and the DNS lookup threads; fetches after this still work. */
+    /**
+     * Closes pooled connections and the DNS lookup threads; http(s) fetches of host names fail with
+     * {@code FETCH_FAILED} afterwards, {@code file:} fetches still work.
+     */
     @Override
     public void close() {
         if (http != null) {

@@ -74,6 +74,10 @@ final class PinningDns implements Dns, AutoCloseable {
         try {
             future = lookups.submit(() -> resolver.resolve(hostname));
         } catch (RejectedExecutionException e) {
+            if (lookups.isShutdown()) {
+                throw new UnknownHostException(
+                        "cannot resolve " + hostname + ": the image fetcher is closed");
+            }
             throw new UnknownHostException(
                     "cannot resolve "
                             + hostname
