@@ -75,7 +75,9 @@ class TopicTailCommandsIT {
 
         CliRun run = tail("captions", "json.", "--from-beginning", "--json");
 
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        // a command that skipped what it could not read says so and exits non-zero
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("captions: 1 unreadable record was skipped");
         List<JsonNode> lines = parse(run.outLines());
         assertThat(lines)
                 .extracting(n -> n.get("id").asText())
@@ -292,7 +294,8 @@ class TopicTailCommandsIT {
 
         CliRun run = tail("failures", "dlq.", "--from-beginning", "--json");
 
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("failures: 1 unreadable record was skipped");
         List<JsonNode> lines = parse(run.outLines());
         assertThat(lines).hasSize(2);
         JsonNode known = lines.get(0);
@@ -308,6 +311,39 @@ class TopicTailCommandsIT {
         assertThat(unknown.get("reason").asText()).isEqualTo("DESERIALIZATION_ERROR");
         assertThat(run.err())
                 .contains("skipping unreadable record dlq.captions-dlq-0@" + garbageOffset);
+    }
+
+    @Test
+    void shouldExitNonZeroWithOneLineWhenTheRegistryIsDown() throws Exception {
+        // given captions on the topic and a registry URL where nothing listens
+        Topics topics = createTopics("down.");
+        produceCommitted(topics.captions(), caption("img-1"), caption("img-2"));
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+
+        // when
+        CliRun run =
+                CliRun.of(
+                        "captions",
+                        "--bootstrap",
+                        stack.bootstrapServers(),
+                        "--registry",
+                        "http://127.0.0.1:" + closedPort,
+                        "--topic-prefix",
+                        "down.",
+                        "--from-beginning");
+
+        // then one line, no stack trace, nothing printed as read
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip().lines())
+                .singleElement()
+                .asString()
+                .startsWith("captioner captions: cannot read down.captions-0@0 and the rest:")
+                .contains("Schema registry unreachable")
+                .contains("see --registry");
     }
 
     @Test
