@@ -71,11 +71,11 @@ public final class CaptionCommand implements Callable<Integer> {
             err.println("caption: --beam must be >= 1, was " + beam);
             return 2;
         }
+        Device target = DeviceOption.parse(device);
         if (!Files.isRegularFile(model)) {
             err.println("caption: model file not found: " + model);
             return 2;
         }
-        Device target = DeviceOption.parse(device);
         DecodingOptions options = beam == 1 ? DecodingOptions.greedy() : DecodingOptions.beam(beam);
         ObjectMapper mapper = new ObjectMapper();
         int failures = 0;

@@ -117,6 +117,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             err.println("evaluate: --beam must be >= 1, was " + beam);
             return 2;
         }
+        Device target = DeviceOption.parse(device);
         if (!Files.isRegularFile(model)) {
             err.println("evaluate: model file not found: " + model);
             return 2;
@@ -128,7 +129,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (lengthAlpha != null) {
             decoding = decoding.withAlpha(lengthAlpha);
         }
-        Device target = DeviceOption.parse(device);
         try {
             DatasetSpec datasetSpec = DatasetSpec.parse(dataset);
             Optional<DatasetSplit> chosen;

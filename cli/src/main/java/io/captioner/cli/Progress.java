@@ -23,7 +23,7 @@ final class Progress {
     private final boolean terminal;
     private final long started = System.nanoTime();
     private long done;
-    private long lastDrawn = Long.MIN_VALUE;
+    private long lastDrawn;
     private long lastPlainTenth = -1;
     private long lastPlainNanos = started;
     private boolean drawn;
@@ -68,7 +68,7 @@ final class Progress {
         done = Math.min(count, total);
         long now = System.nanoTime();
         if (terminal) {
-            if (now - lastDrawn >= REDRAW_NANOS || done == total) {
+            if (!drawn || now - lastDrawn >= REDRAW_NANOS || done == total) {
                 err.print("\r" + line(now) + "\u001b[K");
                 err.flush();
                 lastDrawn = now;
