@@ -193,14 +193,14 @@ final class DeadLetterReplay {
                         reports.add(() -> listener.replayed(id, reason, from, imagesTopic));
                     }
                     if (!dryRun && !batch.isEmpty()) {
-                        commit(producer, consumer, partitions, marks, batch);
+                        commit(producer, consumer, partitions, end, marks, batch);
                         deadline = System.nanoTime() + timeout.toNanos();
                     }
                     reports.forEach(Runnable::run);
                 }
                 if (!dryRun) {
                     // Nothing new to send, but the marks of the reasons asked for move to the end.
-                    commit(producer, consumer, partitions, marks, List.of());
+                    commit(producer, consumer, partitions, end, marks, List.of());
                 }
             }
             return new Result(replayed, unreplayable, already, others);
@@ -211,6 +211,7 @@ final class DeadLetterReplay {
             KafkaProducer<byte[], byte[]> producer,
             KafkaConsumer<byte[], byte[]> consumer,
             List<TopicPartition> partitions,
+            Map<TopicPartition, Long> end,
             Map<TopicPartition, ReplayMarks> marks,
             List<ProducerRecord<byte[], byte[]>> batch) {
         producer.beginTransaction();
@@ -219,7 +220,8 @@ final class DeadLetterReplay {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            long position = consumer.position(tp);
+            // Records past the end seen at start were passed over: they are the next run's.
+            long position = Math.min(consumer.position(tp), end.get(tp));
             ReplayMarks advanced = marks.get(tp).advance(reasons, position);
             marks.put(tp, advanced);
             offsets.put(tp, new OffsetAndMetadata(position, advanced.format()));

@@ -79,6 +79,9 @@ public final class FailuresCommand extends TopicTailCommand<CaptionFailure> {
                     "--replay continues where the last replay stopped: --from-beginning,"
                             + " --follow and --max-records do not apply");
         }
+        if (timeoutSeconds != null && timeoutSeconds <= 0) {
+            throw new UserException("--timeout must be positive, got " + timeoutSeconds);
+        }
         Topics topics = kafka.settings().topics(topicPrefix);
         String dlq = topics.captionsDlq().name();
         DeadLetterReplay run =

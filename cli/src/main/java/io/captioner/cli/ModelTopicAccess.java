@@ -165,6 +165,10 @@ final class ModelTopicAccess {
         } catch (Failure e) {
             err.println(name + ": " + e.getMessage());
             return e.exitCode;
+        } catch (UserException e) {
+            // Bad client settings (--config, --registry), as for every client command.
+            err.println(name + ": " + e.getMessage());
+            return e.exitCode();
         } catch (ModelPublishException e) {
             err.println(name + ": " + firstLine(e.getMessage()));
             return e.reason() == ModelPublishException.Reason.BAD_ARTIFACT

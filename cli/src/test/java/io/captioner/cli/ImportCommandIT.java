@@ -17,21 +17,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -220,27 +218,14 @@ class ImportCommandIT {
     private static Map<String, LabeledPair> readPairs(Topic<String, LabeledPair> topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        Map<String, LabeledPair> pairs = new java.util.TreeMap<>();
-        try (KafkaConsumer<String, LabeledPair> consumer =
-                new KafkaConsumer<>(
+        Map<String, LabeledPair> pairs = new TreeMap<>();
+        for (ConsumerRecord<String, LabeledPair> record :
+                TopicRecords.readAll(
                         props,
+                        topic.name(),
                         topic.keySerde().deserializer(),
                         topic.valueSerde().deserializer())) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
-                            .map(p -> new TopicPartition(p.topic(), p.partition()))
-                            .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                assertThat(System.nanoTime()).as("reading %s", topic.name()).isLessThan(deadline);
-                for (ConsumerRecord<String, LabeledPair> record :
-                        consumer.poll(Duration.ofMillis(200))) {
-                    pairs.put(record.key(), record.value());
-                }
-            }
+            pairs.put(record.key(), record.value());
         }
         return new LinkedHashMap<>(pairs);
     }

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +31,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -402,7 +399,7 @@ class TopicTailCommandsIT {
         CliRun again = tail("failures", "replay.", "--replay", "--reason", "fetch_failed");
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).isEmpty();
-        assertThat(again.err()).contains("replayed 0 dead letters").contains("2 replayed before");
+        assertThat(again.err()).contains("replayed 0 dead letters");
 
         // and an unfiltered replay does the rest once, reporting what it cannot replay
         CliRun rest = tail("failures", "replay.", "--replay");
@@ -413,7 +410,10 @@ class TopicTailCommandsIT {
                 .startsWith("img-b\tUNDECODABLE_IMAGE\treplay.captions-dlq-0@1\t" + images);
         assertThat(rest.err())
                 .contains("cannot replay img-gone from replay.captions-dlq-0@3")
-                .contains("no longer retained");
+                .contains("no longer retained")
+                .contains(
+                        "replayed 1 dead letter to replay.images; 1 could not be replayed, 2"
+                                + " replayed before");
         CliRun last = tail("failures", "replay.", "--replay", "--dry-run");
         assertThat(last.exitCode()).as(last.err()).isZero();
         assertThat(last.out()).isEmpty();
@@ -461,29 +461,14 @@ class TopicTailCommandsIT {
     private static Map<String, List<byte[]>> readRaw(String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, List<byte[]>> values = new java.util.HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                            .map(p -> new TopicPartition(p.topic(), p.partition()))
-                            .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                assertThat(System.nanoTime()).as("reading %s", topic).isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> record :
-                        consumer.poll(Duration.ofMillis(200))) {
-                    values.computeIfAbsent(
-                                    new String(record.key(), StandardCharsets.UTF_8),
-                                    k -> new ArrayList<>())
-                            .add(record.value());
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> record :
+                TopicRecords.readAll(
+                        props, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            values.computeIfAbsent(
+                            new String(record.key(), StandardCharsets.UTF_8),
+                            k -> new ArrayList<>())
+                    .add(record.value());
         }
         return values;
     }

@@ -1,8 +1,5 @@
 package io.captioner.model.data;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,95 +116,80 @@ public final class Flickr30kLayout {
     private static Map<String, List<String>> readResultsCsv(
             Path file, List<DatasetListing.Problem> problems) {
         Map<String, List<String>> byImage = new TreeMap<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            boolean headerSeen = false;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-                    line = line.substring(1);
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                if (!headerSeen) {
-                    String normalized = line.replaceAll("\\s", "").toLowerCase(Locale.ROOT);
-                    if (!normalized.equals(HEADER)) {
-                        throw new DatasetException(
-                                file
-                                        + " line "
-                                        + lineNo
-                                        + ": expected header 'image_name| comment_number|"
-                                        + " comment' but found '"
-                                        + line
-                                        + "'");
-                    }
-                    headerSeen = true;
-                    continue;
-                }
-                String where = file.getFileName() + " line " + lineNo;
-                String[] fields = line.split("\\|", 3);
-                String image = fields[0].strip();
-                String caption;
-                if (fields.length == 3 && isNumber(fields[1])) {
-                    caption = fields[2].strip();
-                } else if (fields.length == 2 && recoverable(fields[1]) != null) {
-                    caption = recoverable(fields[1]);
-                } else {
-                    problems.add(
-                            new DatasetListing.Problem(
-                                    where,
-                                    "expected 'image_name| comment_number| comment' in '"
+        boolean[] headerSeen = {false};
+        CaptionLines.read(
+                file,
+                (line, lineNo) -> {
+                    if (!headerSeen[0]) {
+                        String normalized = line.replaceAll("\\s", "").toLowerCase(Locale.ROOT);
+                        if (!normalized.equals(HEADER)) {
+                            throw new DatasetException(
+                                    file
+                                            + " line "
+                                            + lineNo
+                                            + ": expected header 'image_name| comment_number|"
+                                            + " comment' but found '"
                                             + line
-                                            + "'"));
-                    continue;
-                }
-                if (!Flickr8kLayout.isPlainFileName(image)) {
-                    problems.add(
-                            new DatasetListing.Problem(
-                                    where, "image '" + image + "' is not a plain file name"));
-                    continue;
-                }
-                byImage.computeIfAbsent(image, k -> new ArrayList<>()).add(caption);
-            }
-        } catch (IOException e) {
-            throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+                                            + "'");
+                        }
+                        headerSeen[0] = true;
+                        return;
+                    }
+                    String[] fields = line.split("\\|", 3);
+                    String image = fields[0].strip();
+                    String caption;
+                    if (fields.length == 3 && isNumber(fields[1])) {
+                        caption = fields[2].strip();
+                    } else if (fields.length == 2 && recoverable(fields[1]) != null) {
+                        caption = recoverable(fields[1]);
+                    } else {
+                        problems.add(
+                                problem(
+                                        file,
+                                        lineNo,
+                                        "expected 'image_name| comment_number| comment' in '"
+                                                + line
+                                                + "'"));
+                        return;
+                    }
+                    if (!Flickr8kLayout.isPlainFileName(image)) {
+                        problems.add(
+                                problem(
+                                        file,
+                                        lineNo,
+                                        "image '" + image + "' is not a plain file name"));
+                        return;
+                    }
+                    byImage.computeIfAbsent(image, k -> new ArrayList<>()).add(caption);
+                });
         return byImage;
     }
 
     private static Map<String, List<String>> readTokenFile(
             Path file, List<DatasetListing.Problem> problems) {
         Map<String, List<String>> byImage = new TreeMap<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-                    line = line.substring(1);
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                int tab = line.indexOf('\t');
-                int hash = tab < 0 ? -1 : line.lastIndexOf('#', tab);
-                String image = hash < 0 ? "" : line.substring(0, hash).strip();
-                if (tab < 0 || hash < 0 || !Flickr8kLayout.isPlainFileName(image)) {
-                    problems.add(
-                            new DatasetListing.Problem(
-                                    file.getFileName() + " line " + lineNo,
-                                    "expected 'image#n<TAB>caption' in '" + line + "'"));
-                    continue;
-                }
-                byImage.computeIfAbsent(image, k -> new ArrayList<>())
-                        .add(line.substring(tab + 1).strip());
-            }
-        } catch (IOException e) {
-            throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        CaptionLines.read(
+                file,
+                (line, lineNo) -> {
+                    int tab = line.indexOf('\t');
+                    int hash = tab < 0 ? -1 : line.lastIndexOf('#', tab);
+                    String image = hash < 0 ? "" : line.substring(0, hash).strip();
+                    if (tab < 0 || hash < 0 || !Flickr8kLayout.isPlainFileName(image)) {
+                        problems.add(
+                                problem(
+                                        file,
+                                        lineNo,
+                                        "expected 'image#n<TAB>caption' in '" + line + "'"));
+                        return;
+                    }
+                    byImage.computeIfAbsent(image, k -> new ArrayList<>())
+                            .add(line.substring(tab + 1).strip());
+                });
         return byImage;
+    }
+
+    private static DatasetListing.Problem problem(Path file, int lineNo, String message) {
+        return new DatasetListing.Problem(file.getFileName() + " line " + lineNo, message);
     }
 
     private static boolean isNumber(String field) {
