@@ -386,16 +386,26 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One self-overwriting stderr line per epoch: batch, loss and estimated time left. */
+    /**
+     * One self-overwriting stderr line per epoch on a terminal (batch, loss, estimated time left);
+     * elsewhere one plain line per epoch, without escape codes.
+     */
     static final class ProgressBar implements TrainingListener {
         private static final int WIDTH = 24;
         private final PrintWriter err;
+        private final boolean terminal;
         private final long started = System.nanoTime();
         private int epochs;
         private long batchesDone;
+        private int batchesPerEpoch;
 
         ProgressBar(PrintWriter err) {
+            this(err, Progress.stderrIsTerminal());
+        }
+
+        ProgressBar(PrintWriter err, boolean terminal) {
             this.err = err;
+            this.terminal = terminal;
         }
 
         @Override
@@ -406,6 +416,10 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void onBatch(int epoch, int batch, int batches, double loss) {
             batchesDone++;
+            this.batchesPerEpoch = batches;
+            if (!terminal) {
+                return;
+            }
             double elapsed = (System.nanoTime() - started) / 1e9;
             long remaining = (long) (epochs - epoch) * batches + (batches - batch);
             double eta = elapsed / batchesDone * remaining;
@@ -426,6 +440,20 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onEpochEnd(int epoch, double trainLoss, double validationLoss) {
+            if (!terminal) {
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                long remaining = (long) (epochs - epoch) * batchesPerEpoch;
+                err.printf(
+                        Locale.ROOT,
+                        "epoch %d/%d train %.4f validation %.4f ETA %s%n",
+                        epoch,
+                        epochs,
+                        trainLoss,
+                        validationLoss,
+                        duration(elapsed / Math.max(1, batchesDone) * remaining));
+                err.flush();
+                return;
+            }
             err.printf(Locale.ROOT, "  train %.4f validation %.4f%n", trainLoss, validationLoss);
             err.flush();
         }

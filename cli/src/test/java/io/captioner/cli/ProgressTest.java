@@ -45,4 +45,21 @@ class ProgressTest {
         assertThat(Progress.duration(65)).isEqualTo("1m05s");
         assertThat(Progress.duration(7380)).isEqualTo("2h03m");
     }
+
+    @Test
+    void shouldPrintOneTrainingLinePerEpochWithoutEscapeCodesWhenNotATerminal() {
+        StringWriter err = new StringWriter();
+        TrainCommand.ProgressBar bar = new TrainCommand.ProgressBar(new PrintWriter(err), false);
+
+        bar.onEpochStart(1, 2, 3);
+        for (int batch = 1; batch <= 3; batch++) {
+            bar.onBatch(1, batch, 3, 0.5);
+        }
+        bar.onEpochEnd(1, 0.5, 0.6);
+
+        assertThat(err.toString())
+                .doesNotContain("\u001b")
+                .doesNotContain("\r")
+                .startsWith("epoch 1/2 train 0.5000 validation 0.6000 ETA ");
+    }
 }
