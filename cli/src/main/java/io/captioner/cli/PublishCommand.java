@@ -135,8 +135,7 @@ public final class PublishCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         if (images.isEmpty()) {
-            err.println("publish: nothing to publish");
-            err.flush();
+            // collect() has said why; publishing nothing is not a success.
             return CommandLine.ExitCode.USAGE;
         }
         Topics topics = kafka.settings().topics(topicPrefix);
@@ -340,7 +339,7 @@ public final class PublishCommand implements Callable<Integer> {
             }
         }
         if (images.isEmpty()) {
-            err.println("publish: no image files found");
+            err.println("publish: no image files found: nothing to publish");
         }
         err.flush();
         return images;
