@@ -9,7 +9,7 @@ import io.captioner.model.data.SyntheticDataset;
 import io.captioner.model.metrics.CaptionMetrics;
 import io.captioner.model.metrics.MetricScores;
 import io.captioner.model.train.CaptionTrainer;
-import io.captioner.modeltopic.CaptionerArtifacts;
+import io.captioner.release.CaptionerArtifacts;
 import io.captioner.modeltopic.ManifestInfo;
 import io.captioner.modeltopic.ModelPublisher;
 import io.captioner.schemas.Topics;

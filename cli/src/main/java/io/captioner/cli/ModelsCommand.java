@@ -7,7 +7,7 @@ import io.captioner.events.ModelArchitecture;
 import io.captioner.events.ModelManifest;
 import io.captioner.model.artifact.ModelArtifact;
 import io.captioner.model.artifact.ModelArtifactException;
-import io.captioner.modeltopic.CaptionerArtifacts;
+import io.captioner.release.CaptionerArtifacts;
 import io.captioner.modeltopic.ManifestInfo;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelPublisher;

@@ -19,7 +19,7 @@ import io.captioner.model.nn.CaptionNet;
 import io.captioner.model.nn.EncoderType;
 import io.captioner.model.nn.TinyCnn;
 import io.captioner.model.text.Vocabulary;
-import io.captioner.modeltopic.CaptionerArtifacts;
+import io.captioner.release.CaptionerArtifacts;
 import io.captioner.modeltopic.ChunkStorage;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelSigning;

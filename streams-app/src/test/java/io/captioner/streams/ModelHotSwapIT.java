@@ -8,7 +8,7 @@ import io.captioner.events.ImageEvent;
 import io.captioner.events.ModelChunk;
 import io.captioner.events.ModelManifest;
 import io.captioner.events.ModelTopicRecord;
-import io.captioner.modeltopic.CaptionerArtifacts;
+import io.captioner.release.CaptionerArtifacts;
 import io.captioner.modeltopic.ManifestInfo;
 import io.captioner.modeltopic.ModelPublisher;
 import io.captioner.modeltopic.ModelSigning;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.captioner.events.CaptionEvent;
 import io.captioner.events.ImageEvent;
 import io.captioner.model.nn.EncoderType;
-import io.captioner.modeltopic.CaptionerArtifacts;
+import io.captioner.release.CaptionerArtifacts;
 import io.captioner.modeltopic.ModelPublisher;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;

@@ -3,7 +3,7 @@ package io.captioner.streams.model;
 import io.captioner.model.DecodingOptions;
 import io.captioner.model.nn.EncoderType;
 import io.captioner.modeltopic.ActivationEvent;
-import io.captioner.modeltopic.CaptionerArtifacts;
+import io.captioner.release.CaptionerArtifacts;
 import io.captioner.modeltopic.ManifestInfo;
 import io.captioner.streams.Fixtures;
 import io.captioner.streams.ops.MetricsRegistry;
