@@ -1,5 +1,6 @@
 package io.captioner.modeltopic;
 
+import io.captioner.events.ModelActivation;
 import io.captioner.events.ModelManifest;
 import io.captioner.modeltopic.ModelVerificationException.Reason;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The Ed25519 public keys whose signatures a reader accepts, by {@link ModelSigning#keyId key id}.
  *
  * <p>With no keys ({@link #none()}) signatures are not checked at all; with at least one key, an
- * unsigned manifest, one signed by another key or one whose signature does not verify is refused.
+ * unsigned manifest or activation, one signed by another key or one whose signature does not verify
+ * is refused.
  */
 public final class TrustedKeys {
 
@@ -125,6 +127,54 @@ public final class TrustedKeys {
                     version,
                     "manifest is not signed but trusted keys " + keys.keySet() + " are configured");
         }
+        PublicKey key = key(keyId, name, version);
+        if (!ModelSigning.verify(manifest, bytes(signature), key)) {
+            throw new ModelVerificationException(
+                    Reason.BAD_SIGNATURE,
+                    name,
+                    version,
+                    "signature does not verify under trusted key " + keyId);
+        }
+    }
+
+    /**
+     * Checks {@code activation}'s signature; does nothing when no keys are trusted.
+     *
+     * @throws ModelVerificationException with {@link Reason#UNSIGNED}, {@link Reason#UNKNOWN_KEY}
+     *     or {@link Reason#BAD_SIGNATURE} (also when the signed fields sequence and artifact sha256
+     *     are missing)
+     */
+    public void verify(ModelActivation activation) throws ModelVerificationException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        String name = activation.getModelName();
+        String version = activation.getVersion();
+        ByteBuffer signature = activation.getSignature();
+        String keyId = activation.getSignatureKeyId();
+        if (signature == null || keyId == null) {
+            throw new ModelVerificationException(
+                    Reason.UNSIGNED,
+                    name,
+                    version,
+                    "activation is not signed but trusted keys "
+                            + keys.keySet()
+                            + " are configured (activate with --sign)");
+        }
+        PublicKey key = key(keyId, name, version);
+        if (!ModelSigning.verify(activation, bytes(signature), key)) {
+            throw new ModelVerificationException(
+                    Reason.BAD_SIGNATURE,
+                    name,
+                    version,
+                    activation.getSequence() == null || activation.getArtifactSha256() == null
+                            ? "signed activation lacks its sequence or artifact sha256"
+                            : "activation signature does not verify under trusted key " + keyId);
+        }
+    }
+
+    private PublicKey key(String keyId, String name, String version)
+            throws ModelVerificationException {
         PublicKey key = keys.get(keyId);
         if (key == null) {
             throw new ModelVerificationException(
@@ -136,15 +186,13 @@ public final class TrustedKeys {
                             + ", which is not among trusted keys "
                             + keys.keySet());
         }
+        return key;
+    }
+
+    private static byte[] bytes(ByteBuffer signature) {
         byte[] bytes = new byte[signature.remaining()];
         signature.duplicate().get(bytes);
-        if (!ModelSigning.verify(manifest, bytes, key)) {
-            throw new ModelVerificationException(
-                    Reason.BAD_SIGNATURE,
-                    name,
-                    version,
-                    "signature does not verify under trusted key " + keyId);
-        }
+        return bytes;
     }
 
     @Override
