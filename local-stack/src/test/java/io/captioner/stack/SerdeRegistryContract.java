@@ -154,8 +154,7 @@ abstract class SerdeRegistryContract {
         assertThat(bytes[0]).isEqualTo((byte) 0);
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
         Schema registered = client().getSchemaById(id);
-        assertThat(registered)
-                .isEqualTo(PortableSchema.of(((GenericContainer) value).getSchema()));
+        assertThat(registered).isEqualTo(PortableSchema.of(((GenericContainer) value).getSchema()));
         assertThat(
                         client().getLatestSchemaMetadata(
                                         WireFormat.subjectName(topic.name(), false))
