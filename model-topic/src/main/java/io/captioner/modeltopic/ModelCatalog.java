@@ -442,7 +442,7 @@ public final class ModelCatalog implements AutoCloseable {
         Optional<ModelVerificationException> refusal = Optional.empty();
         switch (key.kind()) {
             case ACTIVATION:
-                refusal = model(key.modelName()).activations.tombstone(rawKey, trustedKeys);
+                refusal = model(key.modelName()).activations.tombstone(key, rawKey, trustedKeys);
                 refusal.ifPresent(e -> LOG.warn("Refusing models record: {}", e.getMessage()));
                 model = models.get(key.modelName());
                 break;

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The activations of one model as read so far, and which one is in force.
@@ -17,13 +19,16 @@ import java.util.Optional;
  * <p>Without trusted keys the rule is the one the topic always had: the activation record with the
  * highest offset still present is in force, and a tombstone deletes the activation its key names.
  *
- * <p>With trusted keys an activation counts only if its signature verifies, its sequence equals the
- * sequence in its key (or it is the compatibility copy under the legacy key), and its sequence is
- * above the one in force: so neither a forged activation, nor a replayed older signed one, nor a
- * tombstone can move a reader off the version it serves, and a reader that starts after compaction
- * (which keeps every activation under its own key) finds the same activation in force.
+ * <p>With trusted keys an activation counts only if it is under its own sequenced key (the legacy
+ * key {@code <name>/activation} is ignored), its signature verifies, its sequence equals the one in
+ * its key, and its sequence is above the one in force: so neither a forged activation, nor a
+ * replayed older signed one, nor a tombstone can move a reader off the version it serves, and a
+ * reader that starts after compaction (which keeps every activation under its own key) finds the
+ * same activation in force.
  */
 public final class ActivationLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActivationLog.class);
 
     private record Entry(ModelActivation activation, long offset) {}
 
@@ -66,12 +71,27 @@ public final class ActivationLog {
             }
             return Optional.empty();
         }
+        if (key.isLegacyActivation()) {
+            // With trusted keys only activations under their own sequenced key count; the legacy
+            // key holds the compatibility copy for old readers (or whatever a writer put there).
+            if (current == null || !sameActivation(activation, current)) {
+                LOG.info(
+                        "Ignoring the activation of model {} version {} under the legacy key {}:"
+                                + " with trusted keys only signed activations under {}/activation/"
+                                + "<sequence> count",
+                        modelName,
+                        activation.getVersion(),
+                        rawKey,
+                        modelName);
+            }
+            return Optional.empty();
+        }
         try {
             keys.verify(activation);
         } catch (ModelVerificationException e) {
             return Optional.of(e);
         }
-        if (!key.isLegacyActivation() && key.sequence() != activation.getSequence()) {
+        if (key.sequence() != activation.getSequence()) {
             return Optional.of(
                     refusal(
                             Reason.ACTIVATION_MISMATCH,
@@ -85,7 +105,7 @@ public final class ActivationLog {
             long inForce = current.getSequence();
             long offered = activation.getSequence();
             if (offered == inForce && sameActivation(activation, current)) {
-                // The compatibility copy under the legacy key, or the same record written again.
+                // The same record written again under its key: changes nothing.
                 return Optional.empty();
             }
             if (offered <= inForce) {
@@ -114,7 +134,13 @@ public final class ActivationLog {
      *
      * @return the refusal, when trusted keys are configured: then activations cannot be deleted
      */
-    public Optional<ModelVerificationException> tombstone(String rawKey, TrustedKeys keys) {
+    public Optional<ModelVerificationException> tombstone(
+            ModelKey key, String rawKey, TrustedKeys keys) {
+        if (!keys.isEmpty() && key.isLegacyActivation()) {
+            // Nothing under the legacy key counts with trusted keys, so deleting it changes
+            // nothing.
+            return Optional.empty();
+        }
         if (!keys.isEmpty()) {
             return Optional.of(
                     new ModelVerificationException(
