@@ -140,6 +140,10 @@ class ModelsCommandIT {
 
         CliRun activated = models("flow.", "activate", secondVersion);
         assertThat(activated.exitCode()).as(activated.err()).isZero();
+        // An unsigned activation of a signed version: instances with trusted keys refuse it.
+        assertThat(activated.err())
+                .contains("warning: version " + secondVersion + " is signed")
+                .contains("use --sign");
         assertThat(activated.out().trim())
                 .isEqualTo(
                         "activated captioner "
@@ -155,7 +159,7 @@ class ModelsCommandIT {
         assertThat(human.outLines().get(0)).startsWith("MODEL").contains("VERSION", "ACTIVE");
         assertThat(human.outLines().get(2)).contains(secondVersion, "*", "BLEU_4=0.2500", keyId);
 
-        CliRun rolledBack = models("flow.", "rollback");
+        CliRun rolledBack = models("flow.", "rollback", "--sign", keys.toString());
         assertThat(rolledBack.exitCode()).as(rolledBack.err()).isZero();
         assertThat(rolledBack.out().trim())
                 .isEqualTo("rolled back captioner from " + secondVersion + " to " + firstVersion);
@@ -190,6 +194,10 @@ class ModelsCommandIT {
                         .optWorkDirectory(dir.resolve("work"))
                         .build()
                         .readToEnd()) {
+            // The signed rollback (activation 3) is in force; the unsigned activation 2 is not.
+            assertThat(catalog.activation("captioner").orElseThrow().getSequence()).isEqualTo(3);
+            assertThat(catalog.activation("captioner").orElseThrow().getSignatureKeyId())
+                    .isEqualTo(keyId);
             VerifiedArtifact artifact = catalog.assemble("captioner", firstVersion).orElseThrow();
             assertThat(Files.readAllBytes(artifact.path())).isEqualTo(Files.readAllBytes(first));
             try (Captioner loaded = Captioner.load(artifact.path())) {
@@ -219,6 +227,14 @@ class ModelsCommandIT {
         assertThat(json(models("retain.", "list", "--json")))
                 .extracting(n -> n.get("version").asText())
                 .containsExactly(secondVersion, thirdVersion);
+
+        Path fourth = save("captioner", 5, Map.of(), "fourth.captioner");
+        assertThat(models("retain.", "publish", fourth.toString()).exitCode()).isZero();
+        CliRun pruned = models("retain.", "prune", "--retain", "1");
+        assertThat(pruned.exitCode()).as(pruned.err()).isZero();
+        assertThat(pruned.out().trim()).isEqualTo("pruned captioner: " + thirdVersion);
+        assertThat(models("retain.", "prune", "--retain", "1").out().trim())
+                .isEqualTo("nothing to prune");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,28 +114,14 @@ public final class TrustedKeys {
      *     or {@link Reason#BAD_SIGNATURE}
      */
     public void verify(ModelManifest manifest) throws ModelVerificationException {
-        if (keys.isEmpty()) {
-            return;
-        }
-        String name = manifest.getModelName();
-        String version = manifest.getVersion();
-        ByteBuffer signature = manifest.getSignature();
-        String keyId = manifest.getSignatureKeyId();
-        if (signature == null || keyId == null) {
-            throw new ModelVerificationException(
-                    Reason.UNSIGNED,
-                    name,
-                    version,
-                    "manifest is not signed but trusted keys " + keys.keySet() + " are configured");
-        }
-        PublicKey key = key(keyId, name, version);
-        if (!ModelSigning.verify(manifest, bytes(signature), key)) {
-            throw new ModelVerificationException(
-                    Reason.BAD_SIGNATURE,
-                    name,
-                    version,
-                    "signature does not verify under trusted key " + keyId);
-        }
+        check(
+                "manifest",
+                manifest.getModelName(),
+                manifest.getVersion(),
+                manifest.getSignature(),
+                manifest.getSignatureKeyId(),
+                (signature, key) -> ModelSigning.verify(manifest, signature, key),
+                "signature does not verify under trusted key " + manifest.getSignatureKeyId());
     }
 
     /**
@@ -145,31 +132,43 @@ public final class TrustedKeys {
      *     are missing)
      */
     public void verify(ModelActivation activation) throws ModelVerificationException {
+        check(
+                "activation",
+                activation.getModelName(),
+                activation.getVersion(),
+                activation.getSignature(),
+                activation.getSignatureKeyId(),
+                (signature, key) -> ModelSigning.verify(activation, signature, key),
+                activation.getSequence() == null || activation.getArtifactSha256() == null
+                        ? "signed activation lacks its sequence or artifact sha256"
+                        : "activation signature does not verify under trusted key "
+                                + activation.getSignatureKeyId());
+    }
+
+    private void check(
+            String what,
+            String name,
+            String version,
+            ByteBuffer signature,
+            String keyId,
+            BiPredicate<byte[], PublicKey> verifies,
+            String badSignature)
+            throws ModelVerificationException {
         if (keys.isEmpty()) {
             return;
         }
-        String name = activation.getModelName();
-        String version = activation.getVersion();
-        ByteBuffer signature = activation.getSignature();
-        String keyId = activation.getSignatureKeyId();
         if (signature == null || keyId == null) {
             throw new ModelVerificationException(
                     Reason.UNSIGNED,
                     name,
                     version,
-                    "activation is not signed but trusted keys "
+                    what
+                            + " is not signed but trusted keys "
                             + keys.keySet()
-                            + " are configured (activate with --sign)");
+                            + " are configured (sign with --sign)");
         }
-        PublicKey key = key(keyId, name, version);
-        if (!ModelSigning.verify(activation, bytes(signature), key)) {
-            throw new ModelVerificationException(
-                    Reason.BAD_SIGNATURE,
-                    name,
-                    version,
-                    activation.getSequence() == null || activation.getArtifactSha256() == null
-                            ? "signed activation lacks its sequence or artifact sha256"
-                            : "activation signature does not verify under trusted key " + keyId);
+        if (!verifies.test(bytes(signature), key(keyId, name, version))) {
+            throw new ModelVerificationException(Reason.BAD_SIGNATURE, name, version, badSignature);
         }
     }
 
