@@ -8,8 +8,10 @@ import io.captioner.modeltopic.ModelVerificationException.Reason;
 import io.captioner.modeltopic.internal.ActivationLog;
 import io.captioner.modeltopic.internal.ArtifactAssembler;
 import io.captioner.modeltopic.internal.ChunkStore;
+import io.captioner.modeltopic.internal.HeldVersion;
 import io.captioner.modeltopic.internal.ModelKey;
 import io.captioner.modeltopic.internal.StoredChunk;
+import io.captioner.modeltopic.internal.VersionHolding;
 import io.captioner.schemas.EventValidation;
 import io.captioner.schemas.InvalidEventException;
 import java.nio.file.Path;
@@ -17,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,9 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state of the {@code models} topic as read so far: every version's manifest and chunks, and
- * every model's activations with the one in force. This class is the record state machine; chunk
- * bytes live in a {@link ChunkStore}, assembly and its checks are {@link ArtifactAssembler}'s, the
- * choice of the activation in force is {@link ActivationLog}'s.
+ * every model's activations with the one in force. This class is the record state machine (keys and
+ * payloads to versions and activations) and the query API; what is held of a version within the
+ * limits is {@link VersionHolding}'s policy, chunk bytes live in a {@link ChunkStore}, assembly and
+ * its checks are {@link ArtifactAssembler}'s, the choice of the activation in force is {@link
+ * ActivationLog}'s.
  *
  * <p>A catalog is filled by {@link ModelTopicReader#readToEnd()} (a snapshot) or by a {@link
  * ModelTopicWatcher} (live); it is thread-safe, so the watcher's thread may apply records while
@@ -53,11 +56,9 @@ public final class ModelCatalog implements AutoCloseable {
 
     private final ChunkStore store;
     private final TrustedKeys trustedKeys;
-    private final CatalogLimits limits;
+    private final VersionHolding holding;
     private final Map<String, ModelState> models = new TreeMap<>();
-    private long unverifiedBytes;
     private long skippedRecords;
-    private long droppedChunks;
     private boolean closed;
 
     /**
@@ -76,8 +77,9 @@ public final class ModelCatalog implements AutoCloseable {
     public ModelCatalog(
             ChunkStorage storage, TrustedKeys trustedKeys, Path workDir, CatalogLimits limits) {
         this.trustedKeys = Objects.requireNonNull(trustedKeys, "trustedKeys");
-        this.limits = Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(limits, "limits");
         this.store = new ChunkStore(storage, workDir);
+        this.holding = new VersionHolding(store, trustedKeys, limits);
     }
 
     /**
@@ -113,7 +115,7 @@ public final class ModelCatalog implements AutoCloseable {
                         skip(key, offset, "manifest names another model or version");
                         return Optional.empty();
                     }
-                    applyManifest(versionState(modelKey, offset), manifest);
+                    holding.manifest(versionState(modelKey, offset), manifest);
                     return Optional.empty();
                 case CHUNK:
                     if (!(payload instanceof ModelChunk chunk)) {
@@ -127,7 +129,7 @@ public final class ModelCatalog implements AutoCloseable {
                         skip(key, offset, "chunk names another model, version or index");
                         return Optional.empty();
                     }
-                    applyChunk(versionState(modelKey, offset), chunk);
+                    holding.chunk(versionState(modelKey, offset), chunk);
                     return Optional.empty();
                 case ACTIVATION:
                     if (!(payload instanceof ModelActivation activation)) {
@@ -175,7 +177,7 @@ public final class ModelCatalog implements AutoCloseable {
         }
         List<ModelVersionSummary> result = new ArrayList<>();
         model.versions.values().stream()
-                .sorted(Comparator.comparingLong(v -> v.firstOffset))
+                .sorted(Comparator.comparingLong(HeldVersion::firstOffset))
                 .forEach(v -> result.add(summary(model, v)));
         return List.copyOf(result);
     }
@@ -194,14 +196,14 @@ public final class ModelCatalog implements AutoCloseable {
      * signatures are checked only by {@link #assemble}.
      */
     public synchronized boolean isComplete(String modelName, String version) {
-        VersionState state = state(modelName, version);
+        HeldVersion state = state(modelName, version);
         return state != null && state.isComplete();
     }
 
     /** The indexes of the chunks present for {@code version} of {@code modelName}. */
     public synchronized Set<Integer> chunkIndexes(String modelName, String version) {
-        VersionState state = state(modelName, version);
-        return state == null ? Set.of() : Set.copyOf(state.chunks.keySet());
+        HeldVersion state = state(modelName, version);
+        return state == null ? Set.of() : Set.copyOf(state.chunks().keySet());
     }
 
     /**
@@ -246,12 +248,12 @@ public final class ModelCatalog implements AutoCloseable {
      * {@link CatalogLimits#maxUnverifiedBytes()}.
      */
     public synchronized long droppedChunks() {
-        return droppedChunks;
+        return holding.droppedChunks();
     }
 
     /** Bytes now held for chunks whose version has no verified manifest. */
     public synchronized long unverifiedBytes() {
-        return unverifiedBytes;
+        return holding.unverifiedBytes();
     }
 
     /** Where chunk bytes are kept. */
@@ -289,26 +291,26 @@ public final class ModelCatalog implements AutoCloseable {
     public synchronized Optional<VerifiedArtifact> assemble(
             String modelName, String version, Path target) throws ModelVerificationException {
         checkOpen();
-        VersionState state = state(modelName, version);
+        HeldVersion state = state(modelName, version);
         if (state == null) {
             return Optional.empty();
         }
-        ModelManifest manifest = state.manifest;
+        ModelManifest manifest = state.manifest();
         if (manifest == null) {
             throw new ModelVerificationException(
                     Reason.NO_MANIFEST,
                     modelName,
                     version,
-                    state.chunks.size() + " chunk(s) present but no manifest");
+                    state.chunks().size() + " chunk(s) present but no manifest");
         }
         if (!store.keepsBytes()) {
             throw new IllegalStateException(
                     "This catalog keeps only chunk metadata; read with SPOOL or MEMORY to assemble");
         }
-        if (state.refusal != null) {
-            throw state.refusal;
+        if (state.refusal() != null) {
+            throw state.refusal();
         }
-        Path file = ArtifactAssembler.write(manifest, state.chunks, store, target);
+        Path file = ArtifactAssembler.write(manifest, state.chunks(), store, target);
         return Optional.of(new VerifiedArtifact(manifest, file));
     }
 
@@ -320,118 +322,12 @@ public final class ModelCatalog implements AutoCloseable {
         }
         closed = true;
         for (ModelState model : models.values()) {
-            for (VersionState state : model.versions.values()) {
-                state.chunks.values().forEach(store::release);
+            for (HeldVersion state : model.versions.values()) {
+                state.chunks().values().forEach(store::release);
             }
         }
         models.clear();
         store.close();
-    }
-
-    private void applyManifest(VersionState state, ModelManifest manifest) {
-        boolean wasUnverified = !state.verified();
-        state.manifest = manifest;
-        state.refusal = verify(manifest);
-        if (state.refusal != null) {
-            LOG.warn(
-                    "Refusing manifest of model {} version {}; none of its chunks will be kept: {}",
-                    manifest.getModelName(),
-                    manifest.getVersion(),
-                    state.refusal.getMessage());
-        }
-        if (wasUnverified) {
-            unverifiedBytes -= state.storedBytes;
-        }
-        // Keep only the bytes of exactly the chunks the accepted manifest announces.
-        for (Map.Entry<Integer, StoredChunk> entry : state.chunks.entrySet()) {
-            StoredChunk chunk = entry.getValue();
-            if (chunk.hasData()
-                    && (state.refusal != null || !ArtifactAssembler.fits(manifest, chunk))) {
-                state.storedBytes -= chunk.length();
-                entry.setValue(store.strip(chunk));
-            }
-        }
-        if (!state.verified()) {
-            unverifiedBytes += state.storedBytes;
-        }
-    }
-
-    private ModelVerificationException verify(ModelManifest manifest) {
-        if (manifest.getArtifactSizeBytes() > limits.maxArtifactBytes()) {
-            return new ModelVerificationException(
-                    Reason.TOO_LARGE,
-                    manifest.getModelName(),
-                    manifest.getVersion(),
-                    String.format(
-                            Locale.ROOT,
-                            "the artifact has %d bytes, more than this reader's maximum of %d",
-                            manifest.getArtifactSizeBytes(),
-                            limits.maxArtifactBytes()));
-        }
-        try {
-            trustedKeys.verify(manifest);
-            return null;
-        } catch (ModelVerificationException e) {
-            return e;
-        }
-    }
-
-    private void applyChunk(VersionState state, ModelChunk chunk) {
-        StoredChunk previous = state.chunks.remove(chunk.getIndex());
-        if (previous != null) {
-            release(state, previous);
-        }
-        state.chunks.put(chunk.getIndex(), storeChunk(state, chunk));
-    }
-
-    private StoredChunk storeChunk(VersionState state, ModelChunk chunk) {
-        if (!store.keepsBytes()) {
-            return store.metadata(chunk);
-        }
-        int length = chunk.getData().remaining();
-        if (state.manifest != null) {
-            StoredChunk metadata = store.metadata(chunk);
-            if (state.refusal != null || !ArtifactAssembler.fits(state.manifest, metadata)) {
-                return metadata;
-            }
-            state.storedBytes += length;
-            return store.store(chunk);
-        }
-        if (unverifiedBytes + length > limits.maxUnverifiedBytes()
-                || state.storedBytes + length > limits.maxArtifactBytes()) {
-            droppedChunks++;
-            if (!state.dropReported) {
-                state.dropReported = true;
-                LOG.warn(
-                        "Dropping the bytes of chunks of model {} version {}: chunks without a"
-                                + " verified manifest already hold {} bytes, the budget is {} (an"
-                                + " older publisher writes chunks before the manifest; raise the"
-                                + " maximum artifact size if this version is genuine)",
-                        chunk.getModelName(),
-                        chunk.getVersion(),
-                        unverifiedBytes,
-                        limits.maxUnverifiedBytes());
-            }
-            return store.metadata(chunk);
-        }
-        state.storedBytes += length;
-        unverifiedBytes += length;
-        return store.store(chunk);
-    }
-
-    private void release(VersionState state, StoredChunk chunk) {
-        forget(state, chunk);
-        store.release(chunk);
-    }
-
-    /** Takes {@code chunk}'s bytes off the counters (before they are released). */
-    private void forget(VersionState state, StoredChunk chunk) {
-        if (chunk.hasData()) {
-            state.storedBytes -= chunk.length();
-            if (!state.verified()) {
-                unverifiedBytes -= chunk.length();
-            }
-        }
     }
 
     private Optional<ModelVerificationException> applyTombstone(ModelKey key, String rawKey) {
@@ -448,26 +344,16 @@ public final class ModelCatalog implements AutoCloseable {
                 break;
             case MANIFEST:
             case CHUNK:
-                VersionState state = model.versions.get(key.version());
+                HeldVersion state = model.versions.get(key.version());
                 if (state == null) {
                     return Optional.empty();
                 }
                 if (key.kind() == ModelKey.Kind.MANIFEST) {
-                    // A deleted version: its chunks are deleted in the same transaction; drop their
-                    // bytes now rather than hold them as unverified.
-                    for (Map.Entry<Integer, StoredChunk> entry : state.chunks.entrySet()) {
-                        forget(state, entry.getValue());
-                        entry.setValue(store.strip(entry.getValue()));
-                    }
-                    state.manifest = null;
-                    state.refusal = null;
+                    holding.deleteManifest(state);
                 } else {
-                    StoredChunk removed = state.chunks.remove(key.chunkIndex());
-                    if (removed != null) {
-                        release(state, removed);
-                    }
+                    holding.deleteChunk(state, key.chunkIndex());
                 }
-                if (state.manifest == null && state.chunks.isEmpty()) {
+                if (state.isEmpty()) {
                     model.versions.remove(key.version());
                 }
                 break;
@@ -484,15 +370,15 @@ public final class ModelCatalog implements AutoCloseable {
         return models.computeIfAbsent(name, ModelState::new);
     }
 
-    private VersionState state(String modelName, String version) {
+    private HeldVersion state(String modelName, String version) {
         ModelState model = models.get(modelName);
         return model == null ? null : model.versions.get(version);
     }
 
-    private VersionState versionState(ModelKey key, long offset) {
+    private HeldVersion versionState(ModelKey key, long offset) {
         return model(key.modelName())
                 .versions
-                .computeIfAbsent(key.version(), v -> new VersionState(key, offset));
+                .computeIfAbsent(key.version(), v -> new HeldVersion(key.modelName(), v, offset));
     }
 
     private void skip(String key, long offset, String why) {
@@ -500,22 +386,22 @@ public final class ModelCatalog implements AutoCloseable {
         LOG.warn("Skipping models record at offset {} with key {}: {}", offset, key, why);
     }
 
-    private ModelVersionSummary summary(ModelState model, VersionState state) {
-        long bytes = state.chunks.values().stream().mapToLong(StoredChunk::length).sum();
+    private ModelVersionSummary summary(ModelState model, HeldVersion state) {
+        long bytes = state.chunks().values().stream().mapToLong(StoredChunk::length).sum();
         boolean active =
                 model.activations
                         .current()
-                        .map(a -> a.getVersion().equals(state.version))
+                        .map(a -> a.getVersion().equals(state.version()))
                         .orElse(false);
         return new ModelVersionSummary(
-                state.modelName,
-                state.version,
-                Optional.ofNullable(state.manifest),
-                state.chunks.size(),
+                state.modelName(),
+                state.version(),
+                Optional.ofNullable(state.manifest()),
+                state.chunks().size(),
                 bytes,
                 state.isComplete(),
                 active,
-                state.firstOffset);
+                state.firstOffset());
     }
 
     private void checkOpen() {
@@ -525,47 +411,11 @@ public final class ModelCatalog implements AutoCloseable {
     }
 
     private static final class ModelState {
-        private final Map<String, VersionState> versions = new LinkedHashMap<>();
+        private final Map<String, HeldVersion> versions = new LinkedHashMap<>();
         private final ActivationLog activations;
 
         private ModelState(String name) {
             this.activations = new ActivationLog(name);
-        }
-    }
-
-    private static final class VersionState {
-        private final String modelName;
-        private final String version;
-        private final long firstOffset;
-        private final TreeMap<Integer, StoredChunk> chunks = new TreeMap<>();
-        private ModelManifest manifest;
-        private ModelVerificationException refusal;
-        private long storedBytes;
-        private boolean dropReported;
-
-        private VersionState(ModelKey key, long firstOffset) {
-            this.modelName = key.modelName();
-            this.version = key.version();
-            this.firstOffset = firstOffset;
-        }
-
-        /** Whether a manifest arrived and was accepted, so stored bytes count as verified. */
-        private boolean verified() {
-            return manifest != null && refusal == null;
-        }
-
-        private boolean isComplete() {
-            if (manifest == null) {
-                return false;
-            }
-            int count = manifest.getChunkCount();
-            for (int i = 0; i < count; i++) {
-                StoredChunk chunk = chunks.get(i);
-                if (chunk == null || chunk.count() != count) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }
