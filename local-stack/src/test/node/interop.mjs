@@ -17,7 +17,7 @@ const out = (line) => process.stdout.write(JSON.stringify(line) + '\n');
 const registry = new SchemaRegistry({ host: registryUrl });
 const kafka = new Kafka({
   clientId: 'captioner-node-interop',
-  brokers: [bootstrap],
+  brokers: bootstrap.split(','),
   logLevel: logLevel.ERROR,
 });
 const avsc = { type: SchemaType.AVRO, schema: readFileSync(avscPath, 'utf8') };
