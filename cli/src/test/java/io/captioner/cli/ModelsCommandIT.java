@@ -144,6 +144,11 @@ class ModelsCommandIT {
         assertThat(activated.err())
                 .contains("warning: version " + secondVersion + " is signed")
                 .contains("use --sign");
+        // Signed, it is what instances with trusted keys follow (the publisher's own view too).
+        CliRun signedActivation =
+                models("flow.", "activate", secondVersion, "--sign", keys.toString());
+        assertThat(signedActivation.exitCode()).as(signedActivation.err()).isZero();
+        assertThat(signedActivation.err()).doesNotContain("warning");
         assertThat(activated.out().trim())
                 .isEqualTo(
                         "activated captioner "
@@ -194,8 +199,11 @@ class ModelsCommandIT {
                         .optWorkDirectory(dir.resolve("work"))
                         .build()
                         .readToEnd()) {
-            // The signed rollback (activation 3) is in force; the unsigned activation 2 is not.
-            assertThat(catalog.activation("captioner").orElseThrow().getSequence()).isEqualTo(3);
+            // The signed rollback (activation 4) is in force; the unsigned activation 2 never was.
+            assertThat(catalog.activation("captioner").orElseThrow().getSequence()).isEqualTo(4);
+            assertThat(catalog.activationHistory("captioner"))
+                    .extracting(a -> a.getSequence())
+                    .containsExactly(1L, 3L, 4L);
             assertThat(catalog.activation("captioner").orElseThrow().getSignatureKeyId())
                     .isEqualTo(keyId);
             VerifiedArtifact artifact = catalog.assemble("captioner", firstVersion).orElseThrow();
