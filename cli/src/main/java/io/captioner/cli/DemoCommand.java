@@ -9,9 +9,9 @@ import io.captioner.model.data.SyntheticDataset;
 import io.captioner.model.metrics.CaptionMetrics;
 import io.captioner.model.metrics.MetricScores;
 import io.captioner.model.train.CaptionTrainer;
-import io.captioner.modeltopic.CaptionerArtifacts;
 import io.captioner.modeltopic.ManifestInfo;
 import io.captioner.modeltopic.ModelPublisher;
+import io.captioner.release.CaptionerArtifacts;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
 import io.captioner.streams.CaptioningApp;
@@ -108,6 +108,12 @@ public final class DemoCommand implements Callable<Integer> {
                     "Seconds to wait for every caption and failure (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            description = "Where the demo trains and serves: " + DeviceOption.DESCRIPTION)
+    String device;
+
     private static final long TRAIN_SEED = 1;
     private static final long DEMO_SEED = 2026;
 
@@ -115,6 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // Training and the in-process streams app both load models without an explicit device.
+        DeviceOption.applyToProcess(device);
         Files.createDirectories(workDir);
         Path modelFile = model != null ? model : demoModel(err);
 
