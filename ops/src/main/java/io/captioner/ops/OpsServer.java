@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URL;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -102,7 +103,12 @@ public final class OpsServer implements AutoCloseable {
             if (server != null || closed) {
                 throw new IllegalStateException("ops server already started or closed");
             }
-            InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), port);
+            InetSocketAddress address;
+            try {
+                address = new InetSocketAddress(InetAddress.getByName(host), port);
+            } catch (UnknownHostException e) {
+                throw new IOException("cannot resolve the ops endpoint's bind address " + host, e);
+            }
             HttpServer created;
             try {
                 created = HttpServer.create(address, 0);

@@ -272,6 +272,15 @@ class OpsServerTest {
     }
 
     @Test
+    void shouldSayWhichBindAddressCannotBeResolved() {
+        OpsServer nowhere = loopback().optBindAddress("no-such-host.invalid").build();
+
+        assertThatThrownBy(nowhere::start)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no-such-host.invalid");
+    }
+
+    @Test
     void shouldValidateTheConfigurationInBuild() {
         assertThatThrownBy(() -> OpsServer.builder().setPort(0).build())
                 .isInstanceOf(IllegalStateException.class)
