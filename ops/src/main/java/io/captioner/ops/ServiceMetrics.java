@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -153,14 +154,21 @@ public final class ServiceMetrics implements AutoCloseable {
     }
 
     /**
-     * Binds Micrometer's {@link KafkaClientMetrics} to an admin client the service owns.
+     * Binds Micrometer's {@link KafkaClientMetrics} to an admin client the service owns, as {@link
+     * Admin#create} returns it.
      *
      * @return a handle that unbinds; close it when the admin client is closed before the service
+     * @throws IllegalArgumentException if {@code admin} is not an {@link AdminClient}, the only
+     *     kind Micrometer's binder takes
      */
-    public AutoCloseable bindKafkaClient(AdminClient admin) {
+    public AutoCloseable bindKafkaClient(Admin admin) {
         Objects.requireNonNull(admin, "admin");
+        if (!(admin instanceof AdminClient client)) {
+            throw new IllegalArgumentException(
+                    "Micrometer binds AdminClient instances only, not " + admin.getClass());
+        }
         return bindKafka(
-                scheduler -> new KafkaClientMetrics(admin, Tags.empty(), scheduler, kafkaRefresh));
+                scheduler -> new KafkaClientMetrics(client, Tags.empty(), scheduler, kafkaRefresh));
     }
 
     /**

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -117,6 +120,23 @@ class ServiceMetricsTest {
 
             assertThat(metrics.registry().scrape())
                     .contains("kafka_producer_record_send_total{client_id=\"publisher\"");
+        }
+    }
+
+    @Test
+    void shouldBindAnAdminClientAsAdminCreateReturnsIt() {
+        try (ServiceMetrics metrics = ServiceMetrics.builder().optJvmMetrics(false).build();
+                Admin admin =
+                        Admin.create(
+                                Map.of(
+                                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                        NO_BROKER,
+                                        AdminClientConfig.CLIENT_ID_CONFIG,
+                                        "topics"))) {
+            metrics.bindKafkaClient(admin);
+
+            assertThat(metrics.registry().scrape()).contains("{client_id=\"topics\"");
+            admin.close(Duration.ZERO); // it never reached a broker: nothing to wait for
         }
     }
 
