@@ -1,11 +1,13 @@
 package io.captioner.streams;
 
+import io.captioner.model.EngineThreads;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelTopicReader;
 import io.captioner.modeltopic.ModelTopicWatcher;
 import io.captioner.modeltopic.TrustedKeys;
 import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
+import io.captioner.streams.config.ServingPlan;
 import io.captioner.streams.config.StreamsAppConfig;
 import io.captioner.streams.model.ModelHolder;
 import io.captioner.streams.model.ModelSwapMetrics;
@@ -15,11 +17,19 @@ import io.captioner.streams.ops.HealthStatus;
 import io.captioner.streams.ops.MetricsRegistry;
 import io.captioner.streams.ops.OpsHttpServer;
 import io.captioner.streams.processor.CaptioningMetrics;
+import io.captioner.streams.processor.CaptioningPipeline;
 import io.captioner.streams.processor.CaptioningTopology;
+import io.captioner.streams.processor.DeadLetters;
+import io.captioner.streams.processor.FailureMapper;
+import io.captioner.streams.processor.ImageResolver;
+import io.captioner.streams.processor.ProcessorSettings;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -27,7 +37,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
@@ -61,6 +76,9 @@ public final class CaptioningApp implements AutoCloseable {
     private final ModelTopicWatcher watcher;
     private final KafkaStreams streams;
     private final OpsHttpServer ops;
+    private final CaptioningPipeline pipeline;
+    private final CrashLoopMonitor crashLoop;
+    private final ServingPlan plan;
 
     private CaptioningApp(
             StreamsAppConfig config,
@@ -69,7 +87,10 @@ public final class CaptioningApp implements AutoCloseable {
             ModelSwapMetrics swapMetrics,
             ModelTopicWatcher watcher,
             KafkaStreams streams,
-            OpsHttpServer ops) {
+            OpsHttpServer ops,
+            CaptioningPipeline pipeline,
+            CrashLoopMonitor crashLoop,
+            ServingPlan plan) {
         this.config = config;
         this.models = models;
         this.metrics = metrics;
@@ -77,6 +98,9 @@ public final class CaptioningApp implements AutoCloseable {
         this.watcher = watcher;
         this.streams = streams;
         this.ops = ops;
+        this.pipeline = pipeline;
+        this.crashLoop = crashLoop;
+        this.plan = plan;
     }
 
     /**
@@ -92,7 +116,20 @@ public final class CaptioningApp implements AutoCloseable {
                 config.modelPath().isPresent()
                         ? ModelHolder.load(config.modelPath().get())
                         : new ModelHolder();
-        if (config.modelPath().isEmpty() && !config.modelTopicEnabled()) {
+        return start(config, models);
+    }
+
+    /**
+     * Like {@link #start(StreamsAppConfig)} with a model holder the caller prepared (an embedding
+     * application's own model, a decorated one); the app takes ownership and closes it.
+     */
+    public static CaptioningApp start(StreamsAppConfig config, ModelHolder models)
+            throws IOException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(models, "models");
+        if (models.current().isEmpty()
+                && config.modelPath().isEmpty()
+                && !config.modelTopicEnabled()) {
             LOG.warn(
                     "Neither {} nor {} is set: images wait until a model is installed",
                     StreamsAppConfig.MODEL_PATH,
@@ -101,7 +138,10 @@ public final class CaptioningApp implements AutoCloseable {
         ModelTopicWatcher watcher = null;
         KafkaStreams streams = null;
         OpsHttpServer ops = null;
+        CaptioningPipeline pipeline = null;
         try {
+            Files.createDirectories(config.dataDirectory());
+            ServingPlan plan = plan(config);
             if (config.createTopics()) {
                 createTopics(config);
             }
@@ -111,16 +151,60 @@ public final class CaptioningApp implements AutoCloseable {
             if (config.modelTopicEnabled()) {
                 watcher = watchModelTopic(config, models, swapMetrics);
             }
-            Topology topology = CaptioningTopology.build(config, models, metrics);
+            Topics topics = CaptioningTopology.topics(config);
+            pipeline =
+                    CaptioningPipeline.builder()
+                            .setModels(models)
+                            .setResolver(
+                                    new ImageResolver(config.imageFetcher(), config.imageDecoder()))
+                            .setDeserializer(
+                                    topics.images().valueSerde().deserializer(),
+                                    topics.images().name())
+                            .setDeadLetters(
+                                    new DeadLetters(
+                                            FailureMapper.defaults(), config.dlqMaxOriginalBytes()))
+                            .setMetrics(metrics)
+                            .optDecodingOptions(config.decodingOptions())
+                            .optInputThreads(plan.inputThreads())
+                            .optInferenceThreads(plan.inferenceThreads())
+                            .optMaxModelBackoffMs(
+                                    config.getLong(StreamsAppConfig.MODEL_FAILURE_MAX_BACKOFF_MS))
+                            .build();
+            ProcessorSettings settings = ProcessorSettings.of(config, plan);
+            Topology topology = CaptioningTopology.build(topics, settings, pipeline);
             LOG.info("Topology:\n{}", topology.describe());
-            streams = new KafkaStreams(topology, config.streamsProperties());
+            String instance =
+                    config.staticMembership()
+                            ? config.instanceName()
+                                    .orElseGet(
+                                            () ->
+                                                    InstanceName.inDataDirectory(
+                                                            config.dataDirectory()))
+                            : null;
+            LOG.info(
+                    "Serving plan: {}; instance {}, state in {}",
+                    plan.describe(),
+                    instance == null ? "(dynamic membership)" : instance,
+                    config.stateDirectory());
+            streams = new KafkaStreams(topology, config.streamsProperties(instance));
+            CrashLoopMonitor crashLoop =
+                    new CrashLoopMonitor(
+                            config.getInt(StreamsAppConfig.HEALTH_MAX_REPLACEMENTS),
+                            Duration.ofMillis(
+                                    config.getLong(StreamsAppConfig.HEALTH_REPLACEMENT_WINDOW_MS)),
+                            System::currentTimeMillis);
             streams.setUncaughtExceptionHandler(
                     e -> {
-                        LOG.error("Stream thread failed; replacing it", e);
+                        crashLoop.replaced(e);
+                        LOG.error(
+                                "Stream thread failed; replacing it ({} replacement(s) so far)",
+                                crashLoop.total(),
+                                e);
                         return StreamThreadExceptionResponse.REPLACE_THREAD;
                     });
             KafkaStreams running = streams;
             ModelTopicWatcher runningWatcher = watcher;
+            CaptioningPipeline runningPipeline = pipeline;
             metrics.registry()
                     .supplierGauge(
                             "captioner_streams_running",
@@ -130,13 +214,29 @@ public final class CaptioningApp implements AutoCloseable {
                     OpsHttpServer.builder()
                             .setMetrics(metrics.registry())
                             .optPort(config.httpPort())
-                            .optLiveness(() -> liveness(running, runningWatcher))
-                            .optReadiness(() -> readiness(running, models))
+                            .optLiveness(
+                                    () ->
+                                            liveness(
+                                                    running,
+                                                    runningWatcher,
+                                                    crashLoop,
+                                                    runningPipeline))
+                            .optReadiness(() -> readiness(running, models, runningPipeline))
                             .optModelManifest(() -> models.currentManifest().map(m -> (Object) m))
                             .build();
             ops.start();
             streams.start();
-            return new CaptioningApp(config, models, metrics, swapMetrics, watcher, streams, ops);
+            return new CaptioningApp(
+                    config,
+                    models,
+                    metrics,
+                    swapMetrics,
+                    watcher,
+                    streams,
+                    ops,
+                    pipeline,
+                    crashLoop,
+                    plan);
         } catch (IOException | RuntimeException e) {
             if (ops != null) {
                 ops.close();
@@ -144,12 +244,39 @@ public final class CaptioningApp implements AutoCloseable {
             if (streams != null) {
                 streams.close(CLOSE_TIMEOUT);
             }
+            if (pipeline != null) {
+                pipeline.close();
+            }
             if (watcher != null) {
                 watcher.close();
             }
             models.close();
             throw e;
         }
+    }
+
+    /**
+     * The serving plan on this host, with PyTorch's intra-op threads set to it (unless {@code
+     * -Dai.djl.pytorch.num_threads} was given and the key was not).
+     */
+    private static ServingPlan plan(StreamsAppConfig config) {
+        ServingPlan plan =
+                config.servingPlan(
+                        Runtime.getRuntime().availableProcessors(), EngineThreads.gpuAvailable());
+        int intraOp = plan.intraOpThreads();
+        if (config.getInt(StreamsAppConfig.INFERENCE_INTRA_OP_THREADS) == 0
+                && Integer.getInteger(EngineThreads.PROPERTY) != null) {
+            intraOp = Integer.getInteger(EngineThreads.PROPERTY);
+        }
+        EngineThreads.setIntraOpThreads(intraOp);
+        return new ServingPlan(
+                plan.batchSize(),
+                plan.inferenceThreads(),
+                intraOp,
+                plan.inputThreads(),
+                plan.inflightBatches(),
+                plan.cores(),
+                plan.gpu());
     }
 
     /**
@@ -191,10 +318,23 @@ public final class CaptioningApp implements AutoCloseable {
         }
     }
 
-    private static HealthStatus liveness(KafkaStreams streams, ModelTopicWatcher watcher) {
+    private static HealthStatus liveness(
+            KafkaStreams streams,
+            ModelTopicWatcher watcher,
+            CrashLoopMonitor crashLoop,
+            CaptioningPipeline pipeline) {
         KafkaStreams.State state = streams.state();
         if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
             return HealthStatus.down("Kafka Streams is " + state);
+        }
+        Optional<String> looping = crashLoop.crashLoop();
+        if (looping.isPresent()) {
+            return HealthStatus.down(looping.get());
+        }
+        Optional<String> modelFailure = pipeline.modelFailure();
+        if (modelFailure.isPresent()) {
+            // Images are kept and retried; a restart may clear a device fault.
+            return HealthStatus.down(modelFailure.get());
         }
         if (watcher != null && watcher.failure().isPresent()) {
             // A dead watcher would silently stop hot swaps; a restart recovers it.
@@ -203,13 +343,17 @@ public final class CaptioningApp implements AutoCloseable {
         return HealthStatus.up();
     }
 
-    private static HealthStatus readiness(KafkaStreams streams, ModelHolder models) {
+    private static HealthStatus readiness(
+            KafkaStreams streams, ModelHolder models, CaptioningPipeline pipeline) {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING) {
             return HealthStatus.down("Kafka Streams is " + state);
         }
         if (models.currentManifest().isEmpty()) {
             return HealthStatus.down("no model loaded");
+        }
+        if (pipeline.modelFailure().isPresent()) {
+            return HealthStatus.down(pipeline.modelFailure().get());
         }
         return HealthStatus.up();
     }
@@ -232,8 +376,16 @@ public final class CaptioningApp implements AutoCloseable {
             List<NewTopic> missing = new ArrayList<>();
             for (Topic<String, ?> topic : needed) {
                 if (!existing.contains(topic.name())) {
-                    missing.add(topic.newTopic());
+                    missing.add(
+                            topic == topics.images()
+                                    ? imagesTopic(config, topic)
+                                    : topic.newTopic());
                 }
+            }
+            String changelog =
+                    config.applicationId() + "-" + CaptioningTopology.BUFFER_STORE + "-changelog";
+            if (existing.contains(changelog)) {
+                ensureMessageSize(admin, changelog, config.maxBufferRecordBytes());
             }
             if (missing.isEmpty()) {
                 return;
@@ -253,6 +405,48 @@ public final class CaptioningApp implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CaptioningAppException("interrupted while creating topics", e);
         }
+    }
+
+    /** The images topic as the app creates it: the configured partitions and message size. */
+    private static NewTopic imagesTopic(StreamsAppConfig config, Topic<String, ?> images) {
+        Map<String, String> configs = new HashMap<>(images.configs());
+        if (config.imagesMaxMessageBytes() > 0) {
+            configs.put(
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    String.valueOf(config.imagesMaxMessageBytes()));
+        }
+        return new NewTopic(images.name(), Optional.of(config.imagesPartitions()), Optional.empty())
+                .configs(configs);
+    }
+
+    /**
+     * Raises {@code max.message.bytes} of an existing buffer changelog (created by an earlier
+     * release with the broker's 1 MiB) so the largest accepted image can be buffered.
+     */
+    private static void ensureMessageSize(Admin admin, String topic, int bytes)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config current =
+                admin.describeConfigs(List.of(resource))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(resource);
+        ConfigEntry entry = current.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (entry != null && entry.value() != null && Long.parseLong(entry.value()) >= bytes) {
+            return;
+        }
+        admin.incrementalAlterConfigs(
+                        Map.of(
+                                resource,
+                                List.of(
+                                        new AlterConfigOp(
+                                                new ConfigEntry(
+                                                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                                        String.valueOf(bytes)),
+                                                AlterConfigOp.OpType.SET))))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        LOG.info("Raised {} of {} to {} bytes", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic, bytes);
     }
 
     /**
@@ -277,7 +471,7 @@ public final class CaptioningApp implements AutoCloseable {
 
     /** Whether Streams is RUNNING and a model is loaded (what {@code /ready} reports). */
     public boolean isReady() {
-        return readiness(streams, models).isUp();
+        return readiness(streams, models, pipeline).isUp();
     }
 
     /** The bound port of the ops endpoint. */
@@ -306,6 +500,21 @@ public final class CaptioningApp implements AutoCloseable {
     /** The hot-swap metrics: swaps, refused versions, load-and-warm time. */
     public ModelSwapMetrics swapMetrics() {
         return swapMetrics;
+    }
+
+    /** How this instance spends its host (batch size, threads). */
+    public ServingPlan plan() {
+        return plan;
+    }
+
+    /** Stream-thread replacements since start. */
+    public long threadReplacements() {
+        return crashLoop.total();
+    }
+
+    /** What {@code /health} reports now. */
+    public HealthStatus health() {
+        return liveness(streams, watcher, crashLoop, pipeline);
     }
 
     /** The configuration the app runs with. */
@@ -347,6 +556,7 @@ public final class CaptioningApp implements AutoCloseable {
             if (!streams.close(options)) {
                 LOG.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
             }
+            pipeline.close();
         } finally {
             try {
                 if (watcher != null) {

@@ -174,6 +174,23 @@ public final class Fixtures {
         return encode(image, "png");
     }
 
+    /** A small PNG of one colour. */
+    public static byte[] solid(int rgb) {
+        BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(rgb));
+        g.fillRect(0, 0, 40, 30);
+        g.dispose();
+        return encode(image, "png");
+    }
+
+    /** Whether a resized image is the colour {@code rgb} at its top-left pixel. */
+    public static boolean startsWith(byte[] resized, int rgb) {
+        return (resized[0] & 0xff) == (rgb >> 16 & 0xff)
+                && (resized[1] & 0xff) == (rgb >> 8 & 0xff)
+                && (resized[2] & 0xff) == (rgb & 0xff);
+    }
+
     /**
      * Unusual but valid images by name: a 1x1 PNG, a 2000x8 panorama, a greyscale PNG, a
      * transparent PNG, a GIF, a BMP and a JPEG.
