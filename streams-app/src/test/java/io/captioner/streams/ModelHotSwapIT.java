@@ -93,7 +93,7 @@ class ModelHotSwapIT {
         props.put(StreamsAppConfig.APPLICATION_ID, prefix + "app");
         props.put(StreamsAppConfig.TOPIC_PREFIX, prefix);
         props.put(StreamsAppConfig.NUM_STREAM_THREADS, 1);
-        props.put(StreamsAppConfig.STATE_DIR, dir.resolve("state-" + prefix).toString());
+        props.put(StreamsAppConfig.DATA_DIR, dir.resolve("data-" + prefix).toString());
         props.put(StreamsAppConfig.HTTP_PORT, 0);
         props.put(StreamsAppConfig.BATCH_MAX_SIZE, 8);
         props.put(StreamsAppConfig.BATCH_MAX_WAIT_MS, 200);
