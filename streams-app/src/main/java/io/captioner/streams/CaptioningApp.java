@@ -5,6 +5,10 @@ import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelTopicReader;
 import io.captioner.modeltopic.ModelTopicWatcher;
 import io.captioner.modeltopic.TrustedKeys;
+import io.captioner.ops.HealthStatus;
+import io.captioner.ops.OpsResponse;
+import io.captioner.ops.OpsServer;
+import io.captioner.ops.ServiceMetrics;
 import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
 import io.captioner.streams.config.ServingPlan;
@@ -13,9 +17,6 @@ import io.captioner.streams.model.ModelHolder;
 import io.captioner.streams.model.ModelSwapMetrics;
 import io.captioner.streams.model.ModelSwapper;
 import io.captioner.streams.model.ServingModel;
-import io.captioner.streams.ops.HealthStatus;
-import io.captioner.streams.ops.MetricsRegistry;
-import io.captioner.streams.ops.OpsHttpServer;
 import io.captioner.streams.processor.CaptioningMetrics;
 import io.captioner.streams.processor.CaptioningPipeline;
 import io.captioner.streams.processor.CaptioningTopology;
@@ -23,6 +24,7 @@ import io.captioner.streams.processor.DeadLetters;
 import io.captioner.streams.processor.FailureMapper;
 import io.captioner.streams.processor.ImageResolver;
 import io.captioner.streams.processor.ProcessorSettings;
+import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -75,7 +77,8 @@ public final class CaptioningApp implements AutoCloseable {
     private final ModelSwapMetrics swapMetrics;
     private final ModelTopicWatcher watcher;
     private final KafkaStreams streams;
-    private final OpsHttpServer ops;
+    private final ServiceMetrics serviceMetrics;
+    private final OpsServer ops;
     private final CaptioningPipeline pipeline;
     private final CrashLoopMonitor crashLoop;
     private final ServingPlan plan;
@@ -87,7 +90,8 @@ public final class CaptioningApp implements AutoCloseable {
             ModelSwapMetrics swapMetrics,
             ModelTopicWatcher watcher,
             KafkaStreams streams,
-            OpsHttpServer ops,
+            ServiceMetrics serviceMetrics,
+            OpsServer ops,
             CaptioningPipeline pipeline,
             CrashLoopMonitor crashLoop,
             ServingPlan plan) {
@@ -97,6 +101,7 @@ public final class CaptioningApp implements AutoCloseable {
         this.swapMetrics = swapMetrics;
         this.watcher = watcher;
         this.streams = streams;
+        this.serviceMetrics = serviceMetrics;
         this.ops = ops;
         this.pipeline = pipeline;
         this.crashLoop = crashLoop;
@@ -137,7 +142,8 @@ public final class CaptioningApp implements AutoCloseable {
         }
         ModelTopicWatcher watcher = null;
         KafkaStreams streams = null;
-        OpsHttpServer ops = null;
+        ServiceMetrics serviceMetrics = null;
+        OpsServer ops = null;
         CaptioningPipeline pipeline = null;
         try {
             Files.createDirectories(config.dataDirectory());
@@ -145,11 +151,13 @@ public final class CaptioningApp implements AutoCloseable {
             if (config.createTopics()) {
                 createTopics(config);
             }
-            CaptioningMetrics metrics = new CaptioningMetrics(new MetricsRegistry());
+            serviceMetrics = ServiceMetrics.builder().build();
+            CaptioningMetrics metrics = new CaptioningMetrics(serviceMetrics.registry());
             metrics.registerModelInfo(models);
-            ModelSwapMetrics swapMetrics = new ModelSwapMetrics(metrics.registry());
+            ModelSwapMetrics swapMetrics = new ModelSwapMetrics(serviceMetrics.registry());
             if (config.modelTopicEnabled()) {
                 watcher = watchModelTopic(config, models, swapMetrics);
+                watcher.bindConsumer(serviceMetrics::bindKafkaClient);
             }
             Topics topics = CaptioningTopology.topics(config);
             pipeline =
@@ -196,24 +204,29 @@ public final class CaptioningApp implements AutoCloseable {
             streams.setUncaughtExceptionHandler(
                     e -> {
                         crashLoop.replaced(e);
+                        metrics.threadReplaced();
                         LOG.error(
                                 "Stream thread failed; replacing it ({} replacement(s) so far)",
                                 crashLoop.total(),
                                 e);
                         return StreamThreadExceptionResponse.REPLACE_THREAD;
                     });
+            serviceMetrics.bindKafkaStreams(streams);
             KafkaStreams running = streams;
             ModelTopicWatcher runningWatcher = watcher;
             CaptioningPipeline runningPipeline = pipeline;
-            metrics.registry()
-                    .supplierGauge(
-                            "captioner_streams_running",
-                            "1 while Kafka Streams is RUNNING.",
-                            () -> running.state() == KafkaStreams.State.RUNNING ? 1 : 0);
+            Gauge.builder(
+                            "captioner.streams.running",
+                            streams,
+                            s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+                    .description("1 while Kafka Streams is RUNNING.")
+                    .strongReference(true)
+                    .register(serviceMetrics.registry());
             ops =
-                    OpsHttpServer.builder()
-                            .setMetrics(metrics.registry())
-                            .optPort(config.httpPort())
+                    OpsServer.builder()
+                            .setMetrics(serviceMetrics.registry())
+                            .setPort(config.httpPort())
+                            .optBindAddress(config.httpBindAddress())
                             .optLiveness(
                                     () ->
                                             liveness(
@@ -222,7 +235,16 @@ public final class CaptioningApp implements AutoCloseable {
                                                     crashLoop,
                                                     runningPipeline))
                             .optReadiness(() -> readiness(running, models, runningPipeline))
-                            .optModelManifest(() -> models.currentManifest().map(m -> (Object) m))
+                            .optEndpoint(
+                                    "/model",
+                                    request ->
+                                            models.currentManifest()
+                                                    .map(OpsResponse::json)
+                                                    .orElseGet(
+                                                            () ->
+                                                                    OpsResponse.error(
+                                                                            404,
+                                                                            "no model loaded")))
                             .build();
             ops.start();
             streams.start();
@@ -233,6 +255,7 @@ public final class CaptioningApp implements AutoCloseable {
                     swapMetrics,
                     watcher,
                     streams,
+                    serviceMetrics,
                     ops,
                     pipeline,
                     crashLoop,
@@ -249,6 +272,9 @@ public final class CaptioningApp implements AutoCloseable {
             }
             if (watcher != null) {
                 watcher.close();
+            }
+            if (serviceMetrics != null) {
+                serviceMetrics.close();
             }
             models.close();
             throw e;
@@ -541,8 +567,8 @@ public final class CaptioningApp implements AutoCloseable {
     }
 
     /**
-     * Stops Streams (committing what is done), then the model topic watcher, the ops endpoint and
-     * the model.
+     * Stops Streams (committing what is done), then the model topic watcher, the ops endpoint, the
+     * metrics binders and the model.
      */
     @Override
     public void close() {
@@ -566,7 +592,11 @@ public final class CaptioningApp implements AutoCloseable {
                 try {
                     ops.close();
                 } finally {
-                    models.close();
+                    try {
+                        serviceMetrics.close();
+                    } finally {
+                        models.close();
+                    }
                 }
             }
         }

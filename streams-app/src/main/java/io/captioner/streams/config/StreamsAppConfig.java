@@ -137,6 +137,9 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Port of the ops HTTP endpoint. */
     public static final String HTTP_PORT = "captioner.http.port";
 
+    /** Address the ops HTTP endpoint binds. */
+    public static final String HTTP_BIND_ADDRESS = "captioner.http.bind.address";
+
     /** Prefix of every topic name. */
     public static final String TOPIC_PREFIX = "captioner.topic.prefix";
 
@@ -210,6 +213,9 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     /** Default ops port; 8081 is taken by the schema registry of the local stack. */
     public static final int DEFAULT_HTTP_PORT = 8088;
+
+    /** Default ops bind address: every interface, so probes and scrapers from outside reach it. */
+    public static final String DEFAULT_HTTP_BIND_ADDRESS = "0.0.0.0";
 
     private static final String ENV_PREFIX = "CAPTIONER_";
 
@@ -442,6 +448,11 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Port of the ops endpoint; 0 picks a free port. */
     public int httpPort() {
         return getInt(HTTP_PORT);
+    }
+
+    /** Host name or IP address the ops endpoint binds. */
+    public String httpBindAddress() {
+        return getString(HTTP_BIND_ADDRESS).trim();
     }
 
     /** Prefix of every topic name (empty by default). */
@@ -817,6 +828,19 @@ public final class StreamsAppConfig extends AbstractConfig {
                 Importance.MEDIUM,
                 "Port of the ops endpoint (/health, /ready, /metrics, /model); 0 picks a free"
                         + " port.");
+        def.define(
+                HTTP_BIND_ADDRESS,
+                Type.STRING,
+                DEFAULT_HTTP_BIND_ADDRESS,
+                (name, value) -> {
+                    if (value == null || value.toString().isBlank()) {
+                        throw new ConfigException(name, value, "must be a host name or IP address");
+                    }
+                },
+                Importance.LOW,
+                "Host name or IP address the ops endpoint binds: 0.0.0.0 (every interface, for"
+                        + " probes and Prometheus from outside), 127.0.0.1 (this machine only), or"
+                        + " one interface's address.");
         def.define(
                 TOPIC_PREFIX,
                 Type.STRING,

@@ -233,6 +233,7 @@ public final class CaptioningPipeline implements AutoCloseable {
             try {
                 results = session.caption(pixels, options);
                 metrics.batch(items.size(), System.nanoTime() - start);
+                metrics.inferred(items.size());
                 items.forEach(i -> errors.add(null));
             } catch (Throwable batchFailure) {
                 LOG.warn(
@@ -245,6 +246,7 @@ public final class CaptioningPipeline implements AutoCloseable {
                 for (byte[] image : pixels) {
                     try {
                         results.add(session.caption(List.of(image), options).get(0));
+                        metrics.inferred(1);
                         errors.add(null);
                     } catch (Throwable e) {
                         results.add(null);
@@ -303,6 +305,7 @@ public final class CaptioningPipeline implements AutoCloseable {
     }
 
     private void modelFailed(PipelineLane.InferenceBatch batch, Throwable error, Throwable probe) {
+        metrics.modelFailure();
         long backoff;
         synchronized (modelState) {
             consecutiveModelFailures++;
