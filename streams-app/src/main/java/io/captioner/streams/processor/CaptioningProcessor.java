@@ -84,9 +84,10 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
                                 settings.maxBatch(),
                                 settings.maxWait().toMillis());
         long interval = Math.max(1, Math.min(20, settings.maxWait().toMillis() / 4));
+        // Restored entries are handed to the pipeline by the first punctuation (init may not
+        // forward, and a corrupt entry would need a dead letter).
         context.schedule(
                 Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
-        dispatch(context.currentSystemTimeMs());
     }
 
     @Override
