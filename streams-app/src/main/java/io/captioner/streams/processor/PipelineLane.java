@@ -104,9 +104,15 @@ final class PipelineLane {
             if (ready.size() < maxBatch && !due) {
                 break;
             }
-            // One model per batch: images prepared before a swap go with their own model.
-            ServingModel model = oldest.model();
+            // One model per batch, and no image of a newer model before the older model's last
+            // one (after a swap a partition's captions never go back to the old version): batch
+            // the model of the oldest image not in a batch yet, ready or not.
+            ServingModel model = oldestUnbatchedModel();
             List<PipelineItem> batch = new ArrayList<>(Math.min(maxBatch, ready.size()));
+            if (oldest.model() != model
+                    && ready.values().stream().noneMatch(i -> i.model() == model)) {
+                break;
+            }
             Iterator<PipelineItem> it = ready.values().iterator();
             while (it.hasNext() && batch.size() < maxBatch) {
                 PipelineItem next = it.next();
@@ -119,6 +125,15 @@ final class PipelineLane {
             out.add(new InferenceBatch(this, model, batch));
         }
         return out;
+    }
+
+    private ServingModel oldestUnbatchedModel() {
+        for (PipelineItem item : items.values()) {
+            if (item.outcome() == null && !item.inBatch()) {
+                return item.model();
+            }
+        }
+        return ready.firstEntry().getValue().model();
     }
 
     /** A stage finished {@code item}; the stream thread forwards it at its next drain. */
