@@ -82,6 +82,7 @@ public final class CaptioningApp implements AutoCloseable {
     private final CaptioningPipeline pipeline;
     private final CrashLoopMonitor crashLoop;
     private final ServingPlan plan;
+    private final DeadMemberRemover remover;
 
     private CaptioningApp(
             StreamsAppConfig config,
@@ -94,7 +95,8 @@ public final class CaptioningApp implements AutoCloseable {
             OpsServer ops,
             CaptioningPipeline pipeline,
             CrashLoopMonitor crashLoop,
-            ServingPlan plan) {
+            ServingPlan plan,
+            DeadMemberRemover remover) {
         this.config = config;
         this.models = models;
         this.metrics = metrics;
@@ -106,6 +108,7 @@ public final class CaptioningApp implements AutoCloseable {
         this.pipeline = pipeline;
         this.crashLoop = crashLoop;
         this.plan = plan;
+        this.remover = remover;
     }
 
     /**
@@ -145,6 +148,7 @@ public final class CaptioningApp implements AutoCloseable {
         ServiceMetrics serviceMetrics = null;
         OpsServer ops = null;
         CaptioningPipeline pipeline = null;
+        DeadMemberRemover remover = null;
         try {
             Files.createDirectories(config.dataDirectory());
             ServingPlan plan = plan(config);
@@ -195,6 +199,12 @@ public final class CaptioningApp implements AutoCloseable {
                     instance == null ? "(dynamic membership)" : instance,
                     config.stateDirectory());
             streams = new KafkaStreams(topology, config.streamsProperties(instance));
+            remover =
+                    instance == null
+                            ? null
+                            : new DeadMemberRemover(
+                                    config.adminConfig(), config.applicationId(), instance);
+            DeadMemberRemover runningRemover = remover;
             CrashLoopMonitor crashLoop =
                     new CrashLoopMonitor(
                             config.getInt(StreamsAppConfig.HEALTH_MAX_REPLACEMENTS),
@@ -205,6 +215,10 @@ public final class CaptioningApp implements AutoCloseable {
                     e -> {
                         crashLoop.replaced(e);
                         metrics.threadReplaced();
+                        if (runningRemover != null) {
+                            // The replacement joins under a new id; let the dead one go now.
+                            runningRemover.removeMemberOf(Thread.currentThread().getName());
+                        }
                         LOG.error(
                                 "Stream thread failed; replacing it ({} replacement(s) so far)",
                                 crashLoop.total(),
@@ -259,8 +273,12 @@ public final class CaptioningApp implements AutoCloseable {
                     ops,
                     pipeline,
                     crashLoop,
-                    plan);
+                    plan,
+                    remover);
         } catch (IOException | RuntimeException e) {
+            if (remover != null) {
+                remover.close();
+            }
             if (ops != null) {
                 ops.close();
             }
@@ -583,6 +601,9 @@ public final class CaptioningApp implements AutoCloseable {
                 LOG.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
             }
             pipeline.close();
+            if (remover != null) {
+                remover.close();
+            }
         } finally {
             try {
                 if (watcher != null) {
