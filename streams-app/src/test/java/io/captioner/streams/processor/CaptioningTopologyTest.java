@@ -269,7 +269,7 @@ class CaptioningTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(150));
         awaitCaptions(2);
 
-        assertThat(captionIds()).containsExactly("a", "b");
+        assertThat(captionIds()).containsExactlyInAnyOrder("a", "b");
         assertThat(metrics.batches()).isEqualTo(1);
     }
 
@@ -281,7 +281,8 @@ class CaptioningTopologyTest {
             pipe(Fixtures.inline("img-" + i, Fixtures.png(i)));
         }
         awaitCaptions(4);
-        assertThat(captionIds()).containsExactly("img-0", "img-1", "img-2", "img-3");
+        // Different keys: an image whose decoding finished first may be batched first.
+        assertThat(captionIds()).containsExactlyInAnyOrder("img-0", "img-1", "img-2", "img-3");
         driver.advanceWallClockTime(Duration.ofMillis(1100));
         awaitCaptions(5);
 
@@ -445,7 +446,7 @@ class CaptioningTopologyTest {
         models.install(Captioner.load(modelFile));
         awaitCaptions(2);
 
-        assertThat(captionIds()).containsExactly("a", "b");
+        assertThat(captionIds()).containsExactlyInAnyOrder("a", "b");
         assertThat(metrics.buffered()).isZero();
     }
 
@@ -468,7 +469,7 @@ class CaptioningTopologyTest {
             versions.put(c.getImageId(), c.getModelVersion());
         }
         assertThat(versions)
-                .containsExactly(
+                .containsOnly(
                         Map.entry("a", before),
                         Map.entry("b", before),
                         Map.entry("c", after),
@@ -491,7 +492,7 @@ class CaptioningTopologyTest {
         pipe(Fixtures.inline("c", Fixtures.png(3)));
         awaitOutputs(() -> captionsRead.size() >= 2 && lettersRead.size() >= 1);
 
-        assertThat(captionIds()).containsExactly("a", "c");
+        assertThat(captionIds()).containsExactlyInAnyOrder("a", "c");
         CaptionFailure letter = lettersRead.get(0).value();
         assertThat(letter.getImageId()).isEqualTo("bad");
         assertThat(letter.getReason()).isEqualTo(FailureReason.MODEL_ERROR);
@@ -521,7 +522,7 @@ class CaptioningTopologyTest {
         models.install(Captioner.load(modelFile));
         awaitCaptions(2);
 
-        assertThat(captionIds()).containsExactly("a", "b");
+        assertThat(captionIds()).containsExactlyInAnyOrder("a", "b");
         assertThat(lettersRead).isEmpty();
         assertThat(pipeline.modelFailure()).isEmpty();
     }
