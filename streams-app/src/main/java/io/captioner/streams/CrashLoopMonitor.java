@@ -32,7 +32,7 @@ final class CrashLoopMonitor {
         long now = clock.getAsLong();
         replacements.addLast(now);
         total++;
-        lastFailure = failure.toString();
+        lastFailure = describe(failure);
         expire(now);
     }
 
@@ -54,6 +54,15 @@ final class CrashLoopMonitor {
                         + windowMs / 1000
                         + " s (a crash loop); last failure: "
                         + lastFailure);
+    }
+
+    /** The failure and, when Streams wrapped it, the root cause that says what went wrong. */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure ? failure.toString() : failure + "; caused by " + root;
     }
 
     private void expire(long now) {
