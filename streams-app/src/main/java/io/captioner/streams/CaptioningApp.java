@@ -9,7 +9,6 @@ import io.captioner.ops.HealthStatus;
 import io.captioner.ops.OpsResponse;
 import io.captioner.ops.OpsServer;
 import io.captioner.ops.ServiceMetrics;
-import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
 import io.captioner.streams.config.ServingPlan;
 import io.captioner.streams.config.StreamsAppConfig;
@@ -28,24 +27,8 @@ import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
@@ -404,93 +387,13 @@ public final class CaptioningApp implements AutoCloseable {
 
     /**
      * Creates the images, captions and captions-dlq topics (and models, when followed) that do not
-     * exist yet, with their recommended layout.
+     * exist yet, with their recommended layout, and raises an existing buffer changelog's message
+     * size to what the largest accepted image needs.
      *
      * @throws CaptioningAppException if the broker refuses or does not answer
      */
     public static void createTopics(StreamsAppConfig config) {
-        Topics topics = CaptioningTopology.topics(config);
-        List<Topic<String, ?>> needed = new ArrayList<>();
-        needed.addAll(List.of(topics.images(), topics.captions(), topics.captionsDlq()));
-        if (config.modelTopicEnabled()) {
-            needed.add(topics.models());
-        }
-        try (Admin admin = Admin.create(config.adminConfig())) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (Topic<String, ?> topic : needed) {
-                if (!existing.contains(topic.name())) {
-                    missing.add(
-                            topic == topics.images()
-                                    ? imagesTopic(config, topic)
-                                    : topic.newTopic());
-                }
-            }
-            String changelog =
-                    config.applicationId() + "-" + CaptioningTopology.BUFFER_STORE + "-changelog";
-            if (existing.contains(changelog)) {
-                ensureMessageSize(admin, changelog, config.maxBufferRecordBytes());
-            }
-            if (missing.isEmpty()) {
-                return;
-            }
-            try {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new CaptioningAppException(
-                    "cannot create topics on " + config.bootstrapServers(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CaptioningAppException("interrupted while creating topics", e);
-        }
-    }
-
-    /** The images topic as the app creates it: the configured partitions and message size. */
-    private static NewTopic imagesTopic(StreamsAppConfig config, Topic<String, ?> images) {
-        Map<String, String> configs = new HashMap<>(images.configs());
-        if (config.imagesMaxMessageBytes() > 0) {
-            configs.put(
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                    String.valueOf(config.imagesMaxMessageBytes()));
-        }
-        return new NewTopic(images.name(), Optional.of(config.imagesPartitions()), Optional.empty())
-                .configs(configs);
-    }
-
-    /**
-     * Raises {@code max.message.bytes} of an existing buffer changelog (created by an earlier
-     * release with the broker's 1 MiB) so the largest accepted image can be buffered.
-     */
-    private static void ensureMessageSize(Admin admin, String topic, int bytes)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config current =
-                admin.describeConfigs(List.of(resource))
-                        .all()
-                        .get(30, TimeUnit.SECONDS)
-                        .get(resource);
-        ConfigEntry entry = current.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-        if (entry != null && entry.value() != null && Long.parseLong(entry.value()) >= bytes) {
-            return;
-        }
-        admin.incrementalAlterConfigs(
-                        Map.of(
-                                resource,
-                                List.of(
-                                        new AlterConfigOp(
-                                                new ConfigEntry(
-                                                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                                        String.valueOf(bytes)),
-                                                AlterConfigOp.OpType.SET))))
-                .all()
-                .get(30, TimeUnit.SECONDS);
-        LOG.info("Raised {} of {} to {} bytes", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic, bytes);
+        TopicSetup.ensure(config);
     }
 
     /**
