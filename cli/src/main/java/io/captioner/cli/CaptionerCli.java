@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             CaptionsCommand.class,
             FailuresCommand.class,
-            ModelsCommand.class
+            ModelsCommand.class,
+            ImportCommand.class
         })
 public final class CaptionerCli implements Runnable {
 
@@ -32,6 +33,7 @@ public final class CaptionerCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CaptionerCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(new UserErrorHandler());
         return cl;
     }
 
