@@ -160,6 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
                                     StreamsAppConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                                     StreamsAppConfig.APPLICATION_ID, "captioner-demo",
                                     StreamsAppConfig.STATE_DIR, stateDir.toString(),
+                                    StreamsAppConfig.DATA_DIR, stateDir.toString(),
                                     StreamsAppConfig.MODEL_NAME, info.modelName(),
                                     StreamsAppConfig.MODEL_WORK_DIR, stateDir.toString(),
                                     StreamsAppConfig.HTTP_PORT, 0));

@@ -211,36 +211,54 @@ public final class Captioner implements AutoCloseable {
         try (NDManager scope = model.getNDManager().newSubManager()) {
             ParameterStore ps = new ParameterStore(scope, false);
             NDArray pixels = preprocessor.toTensorFromImages(scope, images);
-            NDArray encoded = net.project(ps, net.backboneFeatures(ps, pixels, false), false);
-            StepModel stepModel = new CaptionStepModel(net, ps, Vocabulary.START_ID);
-            SearchConfig config =
-                    new SearchConfig(
-                            Vocabulary.END_ID,
-                            new int[] {Vocabulary.PAD_ID, Vocabulary.START_ID},
-                            options.maxLength());
-            List<CaptionResult> results = new ArrayList<>(images.size());
-            if (options.beamSize() == 1) {
-                for (Hypothesis h : GreedySearch.search(stepModel, encoded, config)) {
-                    results.add(toResult(h, List.of()));
-                }
-            } else {
-                List<List<Hypothesis>> beams =
-                        BeamSearch.search(
-                                stepModel,
-                                encoded,
-                                config,
-                                options.beamSize(),
-                                options.lengthNormalizationAlpha());
-                for (List<Hypothesis> ranked : beams) {
-                    List<CaptionResult> alternatives = new ArrayList<>();
-                    for (int i = 1; i <= options.alternatives() && i < ranked.size(); i++) {
-                        alternatives.add(toResult(ranked.get(i), List.of()));
-                    }
-                    results.add(toResult(ranked.get(0), alternatives));
-                }
-            }
-            return results;
+            return captionPixels(ps, pixels, options);
         }
+    }
+
+    /**
+     * Encodes normalized pixels (N, 3, size, size) and decodes one caption per image; every array
+     * it creates belongs to the parameter store's manager, so the caller frees them with its scope.
+     */
+    List<CaptionResult> captionPixels(ParameterStore ps, NDArray pixels, DecodingOptions options) {
+        Objects.requireNonNull(options, "options");
+        NDArray encoded = net.project(ps, net.backboneFeatures(ps, pixels, false), false);
+        StepModel stepModel = new CaptionStepModel(net, ps, Vocabulary.START_ID);
+        SearchConfig config =
+                new SearchConfig(
+                        Vocabulary.END_ID,
+                        new int[] {Vocabulary.PAD_ID, Vocabulary.START_ID},
+                        options.maxLength());
+        int count = Math.toIntExact(pixels.getShape().get(0));
+        List<CaptionResult> results = new ArrayList<>(count);
+        if (options.beamSize() == 1) {
+            for (Hypothesis h : GreedySearch.search(stepModel, encoded, config)) {
+                results.add(toResult(h, List.of()));
+            }
+        } else {
+            List<List<Hypothesis>> beams =
+                    BeamSearch.search(
+                            stepModel,
+                            encoded,
+                            config,
+                            options.beamSize(),
+                            options.lengthNormalizationAlpha());
+            for (List<Hypothesis> ranked : beams) {
+                List<CaptionResult> alternatives = new ArrayList<>();
+                for (int i = 1; i <= options.alternatives() && i < ranked.size(); i++) {
+                    alternatives.add(toResult(ranked.get(i), List.of()));
+                }
+                results.add(toResult(ranked.get(0), alternatives));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Opens a per-thread inference context on this model (see {@link CaptionerSession}); serving
+     * code keeps one per inference thread instead of sharing this object's scope handling.
+     */
+    public CaptionerSession newSession() {
+        return new CaptionerSession(this, model.getNDManager());
     }
 
     private CaptionResult toResult(Hypothesis hypothesis, List<CaptionResult> alternatives) {

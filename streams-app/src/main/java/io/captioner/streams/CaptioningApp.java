@@ -1,6 +1,7 @@
 package io.captioner.streams;
 
 import io.captioner.modeltopic.CatalogLimits;
+import io.captioner.model.EngineThreads;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelTopicReader;
 import io.captioner.modeltopic.ModelTopicWatcher;
@@ -9,29 +10,26 @@ import io.captioner.ops.HealthStatus;
 import io.captioner.ops.OpsResponse;
 import io.captioner.ops.OpsServer;
 import io.captioner.ops.ServiceMetrics;
-import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
+import io.captioner.streams.config.ServingPlan;
 import io.captioner.streams.config.StreamsAppConfig;
 import io.captioner.streams.model.ModelHolder;
 import io.captioner.streams.model.ModelSwapMetrics;
 import io.captioner.streams.model.ModelSwapper;
 import io.captioner.streams.model.ServingModel;
 import io.captioner.streams.processor.CaptioningMetrics;
+import io.captioner.streams.processor.CaptioningPipeline;
 import io.captioner.streams.processor.CaptioningTopology;
+import io.captioner.streams.processor.DeadLetters;
+import io.captioner.streams.processor.FailureMapper;
+import io.captioner.streams.processor.ImageResolver;
+import io.captioner.streams.processor.ProcessorSettings;
 import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
@@ -65,6 +63,10 @@ public final class CaptioningApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final ServiceMetrics serviceMetrics;
     private final OpsServer ops;
+    private final CaptioningPipeline pipeline;
+    private final CrashLoopMonitor crashLoop;
+    private final ServingPlan plan;
+    private final DeadMemberRemover remover;
 
     private CaptioningApp(
             StreamsAppConfig config,
@@ -74,7 +76,11 @@ public final class CaptioningApp implements AutoCloseable {
             ModelTopicWatcher watcher,
             KafkaStreams streams,
             ServiceMetrics serviceMetrics,
-            OpsServer ops) {
+            OpsServer ops,
+            CaptioningPipeline pipeline,
+            CrashLoopMonitor crashLoop,
+            ServingPlan plan,
+            DeadMemberRemover remover) {
         this.config = config;
         this.models = models;
         this.metrics = metrics;
@@ -83,6 +89,10 @@ public final class CaptioningApp implements AutoCloseable {
         this.streams = streams;
         this.serviceMetrics = serviceMetrics;
         this.ops = ops;
+        this.pipeline = pipeline;
+        this.crashLoop = crashLoop;
+        this.plan = plan;
+        this.remover = remover;
     }
 
     /**
@@ -98,7 +108,20 @@ public final class CaptioningApp implements AutoCloseable {
                 config.modelPath().isPresent()
                         ? ModelHolder.load(config.modelPath().get())
                         : new ModelHolder();
-        if (config.modelPath().isEmpty() && !config.modelTopicEnabled()) {
+        return start(config, models);
+    }
+
+    /**
+     * Like {@link #start(StreamsAppConfig)} with a model holder the caller prepared (an embedding
+     * application's own model, a decorated one); the app takes ownership and closes it.
+     */
+    public static CaptioningApp start(StreamsAppConfig config, ModelHolder models)
+            throws IOException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(models, "models");
+        if (models.current().isEmpty()
+                && config.modelPath().isEmpty()
+                && !config.modelTopicEnabled()) {
             LOG.warn(
                     "Neither {} nor {} is set: images wait until a model is installed",
                     StreamsAppConfig.MODEL_PATH,
@@ -108,7 +131,11 @@ public final class CaptioningApp implements AutoCloseable {
         KafkaStreams streams = null;
         ServiceMetrics serviceMetrics = null;
         OpsServer ops = null;
+        CaptioningPipeline pipeline = null;
+        DeadMemberRemover remover = null;
         try {
+            Files.createDirectories(config.dataDirectory());
+            ServingPlan plan = plan(config);
             if (config.createTopics()) {
                 createTopics(config);
             }
@@ -120,17 +147,72 @@ public final class CaptioningApp implements AutoCloseable {
                 watcher = watchModelTopic(config, models, swapMetrics);
                 watcher.bindConsumer(serviceMetrics::bindKafkaClient);
             }
-            Topology topology = CaptioningTopology.build(config, models, metrics);
+            Topics topics = CaptioningTopology.topics(config);
+            pipeline =
+                    CaptioningPipeline.builder()
+                            .setModels(models)
+                            .setResolver(
+                                    new ImageResolver(config.imageFetcher(), config.imageDecoder()))
+                            .setDeserializer(
+                                    topics.images().valueSerde().deserializer(),
+                                    topics.images().name())
+                            .setDeadLetters(
+                                    new DeadLetters(
+                                            FailureMapper.defaults(), config.dlqMaxOriginalBytes()))
+                            .setMetrics(metrics)
+                            .optDecodingOptions(config.decodingOptions())
+                            .optInputThreads(plan.inputThreads())
+                            .optInferenceThreads(plan.inferenceThreads())
+                            .optMaxModelBackoffMs(
+                                    config.getLong(StreamsAppConfig.MODEL_FAILURE_MAX_BACKOFF_MS))
+                            .build();
+            ProcessorSettings settings = ProcessorSettings.of(config, plan);
+            Topology topology = CaptioningTopology.build(topics, settings, pipeline);
             LOG.info("Topology:\n{}", topology.describe());
-            streams = new KafkaStreams(topology, config.streamsProperties());
+            String instance =
+                    config.staticMembership()
+                            ? config.instanceName()
+                                    .orElseGet(
+                                            () ->
+                                                    InstanceName.inDataDirectory(
+                                                            config.dataDirectory()))
+                            : null;
+            LOG.info(
+                    "Serving plan: {}; instance {}, state in {}",
+                    plan.describe(),
+                    instance == null ? "(dynamic membership)" : instance,
+                    config.stateDirectory());
+            streams = new KafkaStreams(topology, config.streamsProperties(instance));
+            remover =
+                    instance == null
+                            ? null
+                            : new DeadMemberRemover(
+                                    config.adminConfig(), config.applicationId(), instance);
+            DeadMemberRemover runningRemover = remover;
+            CrashLoopMonitor crashLoop =
+                    new CrashLoopMonitor(
+                            config.getInt(StreamsAppConfig.HEALTH_MAX_REPLACEMENTS),
+                            Duration.ofMillis(
+                                    config.getLong(StreamsAppConfig.HEALTH_REPLACEMENT_WINDOW_MS)),
+                            System::currentTimeMillis);
             streams.setUncaughtExceptionHandler(
                     e -> {
-                        LOG.error("Stream thread failed; replacing it", e);
+                        crashLoop.replaced(e);
+                        metrics.threadReplaced();
+                        if (runningRemover != null) {
+                            // The replacement joins under a new id; let the dead one go now.
+                            runningRemover.removeMemberOf(Thread.currentThread().getName());
+                        }
+                        LOG.error(
+                                "Stream thread failed; replacing it ({} replacement(s) so far)",
+                                crashLoop.total(),
+                                e);
                         return StreamThreadExceptionResponse.REPLACE_THREAD;
                     });
             serviceMetrics.bindKafkaStreams(streams);
             KafkaStreams running = streams;
             ModelTopicWatcher runningWatcher = watcher;
+            CaptioningPipeline runningPipeline = pipeline;
             Gauge.builder(
                             "captioner.streams.running",
                             streams,
@@ -143,8 +225,14 @@ public final class CaptioningApp implements AutoCloseable {
                             .setMetrics(serviceMetrics.registry())
                             .setPort(config.httpPort())
                             .optBindAddress(config.httpBindAddress())
-                            .optLiveness(() -> liveness(running, runningWatcher))
-                            .optReadiness(() -> readiness(running, models))
+                            .optLiveness(
+                                    () ->
+                                            liveness(
+                                                    running,
+                                                    runningWatcher,
+                                                    crashLoop,
+                                                    runningPipeline))
+                            .optReadiness(() -> readiness(running, models, runningPipeline))
                             .optEndpoint(
                                     "/model",
                                     request ->
@@ -159,13 +247,30 @@ public final class CaptioningApp implements AutoCloseable {
             ops.start();
             streams.start();
             return new CaptioningApp(
-                    config, models, metrics, swapMetrics, watcher, streams, serviceMetrics, ops);
+                    config,
+                    models,
+                    metrics,
+                    swapMetrics,
+                    watcher,
+                    streams,
+                    serviceMetrics,
+                    ops,
+                    pipeline,
+                    crashLoop,
+                    plan,
+                    remover);
         } catch (IOException | RuntimeException e) {
+            if (remover != null) {
+                remover.close();
+            }
             if (ops != null) {
                 ops.close();
             }
             if (streams != null) {
                 streams.close(CLOSE_TIMEOUT);
+            }
+            if (pipeline != null) {
+                pipeline.close();
             }
             if (watcher != null) {
                 watcher.close();
@@ -176,6 +281,30 @@ public final class CaptioningApp implements AutoCloseable {
             models.close();
             throw e;
         }
+    }
+
+    /**
+     * The serving plan on this host, with PyTorch's intra-op threads set to it (unless {@code
+     * -Dai.djl.pytorch.num_threads} was given and the key was not).
+     */
+    private static ServingPlan plan(StreamsAppConfig config) {
+        ServingPlan plan =
+                config.servingPlan(
+                        Runtime.getRuntime().availableProcessors(), EngineThreads.gpuAvailable());
+        int intraOp = plan.intraOpThreads();
+        if (config.getInt(StreamsAppConfig.INFERENCE_INTRA_OP_THREADS) == 0
+                && Integer.getInteger(EngineThreads.PROPERTY) != null) {
+            intraOp = Integer.getInteger(EngineThreads.PROPERTY);
+        }
+        EngineThreads.setIntraOpThreads(intraOp);
+        return new ServingPlan(
+                plan.batchSize(),
+                plan.inferenceThreads(),
+                intraOp,
+                plan.inputThreads(),
+                plan.inflightBatches(),
+                plan.cores(),
+                plan.gpu());
     }
 
     /**
@@ -218,10 +347,23 @@ public final class CaptioningApp implements AutoCloseable {
         }
     }
 
-    private static HealthStatus liveness(KafkaStreams streams, ModelTopicWatcher watcher) {
+    private static HealthStatus liveness(
+            KafkaStreams streams,
+            ModelTopicWatcher watcher,
+            CrashLoopMonitor crashLoop,
+            CaptioningPipeline pipeline) {
         KafkaStreams.State state = streams.state();
         if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
             return HealthStatus.down("Kafka Streams is " + state);
+        }
+        Optional<String> looping = crashLoop.crashLoop();
+        if (looping.isPresent()) {
+            return HealthStatus.down(looping.get());
+        }
+        Optional<String> modelFailure = pipeline.modelFailure();
+        if (modelFailure.isPresent()) {
+            // Images are kept and retried; a restart may clear a device fault.
+            return HealthStatus.down(modelFailure.get());
         }
         if (watcher != null && watcher.failure().isPresent()) {
             // A dead watcher would silently stop hot swaps; a restart recovers it.
@@ -230,7 +372,8 @@ public final class CaptioningApp implements AutoCloseable {
         return HealthStatus.up();
     }
 
-    private static HealthStatus readiness(KafkaStreams streams, ModelHolder models) {
+    private static HealthStatus readiness(
+            KafkaStreams streams, ModelHolder models, CaptioningPipeline pipeline) {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING) {
             return HealthStatus.down("Kafka Streams is " + state);
@@ -238,48 +381,21 @@ public final class CaptioningApp implements AutoCloseable {
         if (models.currentManifest().isEmpty()) {
             return HealthStatus.down("no model loaded");
         }
+        if (pipeline.modelFailure().isPresent()) {
+            return HealthStatus.down(pipeline.modelFailure().get());
+        }
         return HealthStatus.up();
     }
 
     /**
      * Creates the images, captions and captions-dlq topics (and models, when followed) that do not
-     * exist yet, with their recommended layout.
+     * exist yet, with their recommended layout, and raises an existing buffer changelog's message
+     * size to what the largest accepted image needs.
      *
      * @throws CaptioningAppException if the broker refuses or does not answer
      */
     public static void createTopics(StreamsAppConfig config) {
-        Topics topics = CaptioningTopology.topics(config);
-        List<Topic<String, ?>> needed = new ArrayList<>();
-        needed.addAll(List.of(topics.images(), topics.captions(), topics.captionsDlq()));
-        if (config.modelTopicEnabled()) {
-            needed.add(topics.models());
-        }
-        try (Admin admin = Admin.create(config.adminConfig())) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (Topic<String, ?> topic : needed) {
-                if (!existing.contains(topic.name())) {
-                    missing.add(topic.newTopic());
-                }
-            }
-            if (missing.isEmpty()) {
-                return;
-            }
-            try {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new CaptioningAppException(
-                    "cannot create topics on " + config.bootstrapServers(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CaptioningAppException("interrupted while creating topics", e);
-        }
+        TopicSetup.ensure(config);
     }
 
     /**
@@ -304,7 +420,7 @@ public final class CaptioningApp implements AutoCloseable {
 
     /** Whether Streams is RUNNING and a model is loaded (what {@code /ready} reports). */
     public boolean isReady() {
-        return readiness(streams, models).isUp();
+        return readiness(streams, models, pipeline).isUp();
     }
 
     /** The bound port of the ops endpoint. */
@@ -333,6 +449,21 @@ public final class CaptioningApp implements AutoCloseable {
     /** The hot-swap metrics: swaps, refused versions, load-and-warm time. */
     public ModelSwapMetrics swapMetrics() {
         return swapMetrics;
+    }
+
+    /** How this instance spends its host (batch size, threads). */
+    public ServingPlan plan() {
+        return plan;
+    }
+
+    /** Stream-thread replacements since start. */
+    public long threadReplacements() {
+        return crashLoop.total();
+    }
+
+    /** What {@code /health} reports now. */
+    public HealthStatus health() {
+        return liveness(streams, watcher, crashLoop, pipeline);
     }
 
     /** The configuration the app runs with. */
@@ -373,6 +504,10 @@ public final class CaptioningApp implements AutoCloseable {
                                             : GroupMembershipOperation.REMAIN_IN_GROUP);
             if (!streams.close(options)) {
                 LOG.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
+            }
+            pipeline.close();
+            if (remover != null) {
+                remover.close();
             }
         } finally {
             try {

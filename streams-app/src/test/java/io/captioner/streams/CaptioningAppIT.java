@@ -68,7 +68,7 @@ class CaptioningAppIT {
         props.put(StreamsAppConfig.APPLICATION_ID, prefix + "app");
         props.put(StreamsAppConfig.TOPIC_PREFIX, prefix);
         props.put(StreamsAppConfig.NUM_STREAM_THREADS, threads);
-        props.put(StreamsAppConfig.STATE_DIR, dir.resolve("state-" + prefix).toString());
+        props.put(StreamsAppConfig.DATA_DIR, dir.resolve("data-" + prefix).toString());
         props.put(StreamsAppConfig.MODEL_PATH, modelFile.toString());
         props.put(StreamsAppConfig.HTTP_PORT, 0);
         props.put(StreamsAppConfig.HTTP_BIND_ADDRESS, "127.0.0.1");
@@ -338,7 +338,7 @@ class CaptioningAppIT {
     void shouldCaptionEachImageOnceWhenTwoInstancesShareThePartitions() throws Exception {
         StreamsAppConfig first = config("pair-", 1);
         Map<String, Object> secondProps = new HashMap<>(first.originals());
-        secondProps.put(StreamsAppConfig.STATE_DIR, dir.resolve("state-pair-2").toString());
+        secondProps.put(StreamsAppConfig.DATA_DIR, dir.resolve("data-pair-2").toString());
         StreamsAppConfig second = StreamsAppConfig.of(secondProps);
         Topics topics = CaptioningTopology.topics(first);
         List<ImageEvent> events = goodImages("pair-", 24);

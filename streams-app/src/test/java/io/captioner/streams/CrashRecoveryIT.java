@@ -104,8 +104,37 @@ class CrashRecoveryIT {
 
         Path finalLog = LOGS.resolve("child-final.log");
         logs.add(finalLog);
+        long restartedAt = System.currentTimeMillis();
         Process survivor = startChild(props, finalLog);
         try {
+            awaitLog(finalLog, "READY", Duration.ofSeconds(60));
+            long readyAt = System.currentTimeMillis();
+            List<ConsumerRecord<String, CaptionEvent>> first =
+                    KafkaTestSupport.readCommitted(
+                            stack.bootstrapServers(),
+                            topics.captions().name(),
+                            topics.captions().valueSerde().deserializer(),
+                            Duration.ofSeconds(60),
+                            read ->
+                                    read.stream()
+                                            .anyMatch(
+                                                    r ->
+                                                            r.value()
+                                                                            .getCaptionedTime()
+                                                                            .toEpochMilli()
+                                                                    >= restartedAt));
+            long firstAt =
+                    first.stream()
+                            .mapToLong(r -> r.value().getCaptionedTime().toEpochMilli())
+                            .filter(t -> t >= restartedAt)
+                            .min()
+                            .orElseThrow();
+            System.err.printf(
+                    "crash-recovery: restart to READY %d ms, READY to first caption %d ms%n",
+                    readyAt - restartedAt, firstAt - readyAt);
+            // The killed member's session (45 s) has not expired: only static membership lets the
+            // restarted child caption this soon.
+            assertThat(firstAt - restartedAt).isLessThan(40_000);
             List<ConsumerRecord<String, CaptionEvent>> captions =
                     KafkaTestSupport.readCommitted(
                             stack.bootstrapServers(),
@@ -147,26 +176,88 @@ class CrashRecoveryIT {
         }
     }
 
+    @Test
+    void shouldCaptionABatchOf36MegapixelImagesUnderA1GiBHeap() throws Exception {
+        Path props = writeConfig("mp36-", 16, 500);
+        StreamsAppConfig config = StreamsAppConfig.builder().optPropertiesFile(props).build();
+        CaptioningApp.createTopics(config);
+        Topics topics = CaptioningTopology.topics(config);
+        // 6000 x 6000 = 36 MP each (under the 40 MP limit), small to send: 144 MB of pixels
+        // apiece at full size, 2.3 GB for the batch, were they decoded whole.
+        byte[] photo = Fixtures.bandsPng(6000, 6000);
+        List<ImageEvent> events = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            events.add(Fixtures.inline("mp36-" + i, photo));
+        }
+        Path log = LOGS.resolve("child-36mp.log");
+        Path gc = LOGS.resolve("child-36mp-gc.log");
+        Process child = startChild(props, log, "-Xmx1g", "-Xlog:gc:file=" + gc);
+        try {
+            awaitLog(log, "READY", Duration.ofSeconds(60));
+            KafkaTestSupport.sendRaw(
+                    stack.bootstrapServers(),
+                    topics.images().name(),
+                    KafkaTestSupport.serialize(topics, events));
+            List<ConsumerRecord<String, CaptionEvent>> captions =
+                    KafkaTestSupport.readCommitted(
+                            stack.bootstrapServers(),
+                            topics.captions().name(),
+                            topics.captions().valueSerde().deserializer(),
+                            Duration.ofSeconds(120),
+                            read -> read.size() >= events.size());
+
+            assertThat(captions)
+                    .extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrderElementsOf(
+                            events.stream().map(ImageEvent::getImageId).toList());
+            String text = Files.readString(log);
+            assertThat(text)
+                    .doesNotContain("OutOfMemoryError")
+                    .doesNotContain("Stream thread failed");
+            System.err.printf(
+                    "36 MP batch under -Xmx1g: largest heap before a GC %d MB (%s)%n",
+                    peakHeapMb(gc), gc);
+        } finally {
+            child.destroy();
+            if (!child.waitFor(30, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    /** The largest heap occupancy a {@code -Xlog:gc} log shows before a collection, in MB. */
+    private static long peakHeapMb(Path gcLog) throws IOException {
+        long peak = 0;
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d+)M->\\d+M\\(\\d+M\\)")
+                        .matcher(Files.exists(gcLog) ? Files.readString(gcLog) : "");
+        while (m.find()) {
+            peak = Math.max(peak, Long.parseLong(m.group(1)));
+        }
+        return peak;
+    }
+
     private Path writeConfig() throws IOException {
+        return writeConfig("crash-", 1000, 2000);
+    }
+
+    private Path writeConfig(String prefix, int batch, long waitMs) throws IOException {
         Properties p = new Properties();
         p.setProperty(StreamsAppConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
         p.setProperty(StreamsAppConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
-        p.setProperty(StreamsAppConfig.APPLICATION_ID, "crash-app");
-        p.setProperty(StreamsAppConfig.TOPIC_PREFIX, "crash-");
-        p.setProperty(StreamsAppConfig.STATE_DIR, dir.resolve("state").toString());
+        p.setProperty(StreamsAppConfig.APPLICATION_ID, prefix + "app");
+        p.setProperty(StreamsAppConfig.TOPIC_PREFIX, prefix);
+        p.setProperty(StreamsAppConfig.DATA_DIR, dir.resolve("data-" + prefix).toString());
         p.setProperty(StreamsAppConfig.MODEL_PATH, modelFile.toString());
         p.setProperty(StreamsAppConfig.HTTP_PORT, "0");
-        p.setProperty(StreamsAppConfig.BATCH_MAX_SIZE, "1000");
-        p.setProperty(StreamsAppConfig.BATCH_MAX_WAIT_MS, "2000");
-        // Pass-through client settings: a killed member leaves the group within seconds. Its open
-        // transaction is fenced by the restarted child, which keeps the process id (and so the
-        // transactional id) because the RocksDB buffer makes Streams persist it.
-        p.setProperty("session.timeout.ms", "6000");
-        p.setProperty("heartbeat.interval.ms", "1000");
-        // Static membership: a restarted child takes over its predecessor's partitions at once
-        // instead of waiting for the killed member's session to expire.
-        p.setProperty("group.instance.id", "crash-child");
-        Path file = dir.resolve("crash.properties");
+        p.setProperty(StreamsAppConfig.BATCH_MAX_SIZE, String.valueOf(batch));
+        p.setProperty(StreamsAppConfig.BATCH_MAX_WAIT_MS, String.valueOf(waitMs));
+        // Nothing about the group or session: the defaults (static membership under the name
+        // kept in the data dir, the 45 s session timeout) must make a restarted child resume at
+        // once. Its predecessor's open transaction is fenced by the restarted child, which keeps
+        // the process id (and so the transactional id) because the RocksDB buffer makes Streams
+        // persist it.
+        Path file = dir.resolve(prefix + "app.properties");
         try (var out = Files.newBufferedWriter(file)) {
             p.store(out, "crash test");
         }
@@ -174,17 +265,23 @@ class CrashRecoveryIT {
     }
 
     private static Process startChild(Path props, Path log) throws IOException {
+        return startChild(props, log, "-Xmx512m");
+    }
+
+    private static Process startChild(Path props, Path log, String... jvmOptions)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command =
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(List.of(jvmOptions));
+        command.addAll(
                 List.of(
-                        java,
-                        "-Xmx512m",
                         "-Xss4m",
                         "-Dai.djl.offline=true",
                         "-cp",
                         System.getProperty("java.class.path"),
                         CaptioningAppMain.class.getName(),
-                        props.toString());
+                        props.toString()));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -175,6 +175,50 @@ public final class Fixtures {
     }
 
     /**
+     * A PNG of random pixels, which PNG cannot compress: about {@code 3 * width * height} bytes,
+     * for images of a chosen encoded size.
+     */
+    public static byte[] noisePng(int width, int height, long seed) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(seed);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        return encode(image, "png");
+    }
+
+    /** A large PNG of smooth bands (small to send, {@code width x height} pixels to decode). */
+    public static byte[] bandsPng(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        for (int band = 0; band < 8; band++) {
+            g.setColor(new Color(band * 30, 255 - band * 30, (band * 70) & 0xff));
+            g.fillRect(0, band * height / 8, width, height / 8 + 1);
+        }
+        g.dispose();
+        return encode(image, "png");
+    }
+
+    /** A small PNG of one colour. */
+    public static byte[] solid(int rgb) {
+        BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(rgb));
+        g.fillRect(0, 0, 40, 30);
+        g.dispose();
+        return encode(image, "png");
+    }
+
+    /** Whether a resized image is the colour {@code rgb} at its top-left pixel. */
+    public static boolean startsWith(byte[] resized, int rgb) {
+        return (resized[0] & 0xff) == (rgb >> 16 & 0xff)
+                && (resized[1] & 0xff) == (rgb >> 8 & 0xff)
+                && (resized[2] & 0xff) == (rgb & 0xff);
+    }
+
+    /**
      * Unusual but valid images by name: a 1x1 PNG, a 2000x8 panorama, a greyscale PNG, a
      * transparent PNG, a GIF, a BMP and a JPEG.
      */

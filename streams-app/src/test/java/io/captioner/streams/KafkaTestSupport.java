@@ -32,9 +32,20 @@ public final class KafkaTestSupport {
     public static void sendRaw(
             String bootstrap, String topic, List<Map.Entry<String, byte[]>> records)
             throws InterruptedException, ExecutionException {
+        sendRaw(bootstrap, topic, records, Map.of());
+    }
+
+    /** Like {@link #sendRaw(String, String, List)} with extra producer settings. */
+    public static void sendRaw(
+            String bootstrap,
+            String topic,
+            List<Map.Entry<String, byte[]>> records,
+            Map<String, Object> producerConfig)
+            throws InterruptedException, ExecutionException {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.putAll(producerConfig);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Map.Entry<String, byte[]> r : records) {

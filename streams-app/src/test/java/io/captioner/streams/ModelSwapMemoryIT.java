@@ -61,7 +61,7 @@ class ModelSwapMemoryIT {
             props.put(StreamsAppConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
             props.put(StreamsAppConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
             props.put(StreamsAppConfig.APPLICATION_ID, "mem-app");
-            props.put(StreamsAppConfig.STATE_DIR, dir.resolve("state").toString());
+            props.put(StreamsAppConfig.DATA_DIR, dir.resolve("data").toString());
             props.put(StreamsAppConfig.HTTP_PORT, 0);
             props.put(StreamsAppConfig.MODEL_NAME, MODEL);
             props.put(StreamsAppConfig.MODEL_WORK_DIR, dir.resolve("work").toString());

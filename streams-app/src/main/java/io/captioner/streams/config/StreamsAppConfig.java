@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -170,6 +172,68 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Whether missing topics are created at start. */
     public static final String TOPICS_CREATE = "captioner.topics.create";
 
+    // --- Serving path: data, membership, transactions, pipeline, threads (owned by serving) ---
+
+    /** Directory of the app's durable data: the state stores and the model versions. */
+    public static final String DATA_DIR = "captioner.data.dir";
+
+    /** Stable name of this instance; its static group membership id. */
+    public static final String INSTANCE_NAME = "captioner.instance.name";
+
+    /** Whether the instance joins the group as a static member (fast resume after a restart). */
+    public static final String STATIC_MEMBERSHIP = "captioner.static.membership";
+
+    /** Timeout of the exactly-once transactions of the stream threads' producers. */
+    public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
+
+    /** Buffered images of one task not yet in the pipeline before the stream thread waits. */
+    public static final String BUFFER_MAX_WAITING = "captioner.buffer.max.waiting.images";
+
+    /** Longest wait of a stream thread for buffer room per round of its loop. */
+    public static final String BUFFER_MAX_BLOCK_MS = "captioner.buffer.max.block.ms";
+
+    /** Batches' worth of one task's images in the pipeline at once. */
+    public static final String PIPELINE_INFLIGHT_BATCHES = "captioner.pipeline.inflight.batches";
+
+    /** Threads that fetch, decode and resize images. */
+    public static final String INPUT_THREADS = "captioner.input.threads";
+
+    /** Threads that run the model, each one batch at a time. */
+    public static final String INFERENCE_THREADS = "captioner.inference.threads";
+
+    /** PyTorch intra-op threads of each inference thread. */
+    public static final String INFERENCE_INTRA_OP_THREADS = "captioner.inference.intra.op.threads";
+
+    /** Attempts of a record failing unexpectedly before it is dead-lettered as INTERNAL_ERROR. */
+    public static final String RETRY_MAX_ATTEMPTS = "captioner.retry.max.attempts";
+
+    /** Longest back-off after repeated whole-model failures. */
+    public static final String MODEL_FAILURE_MAX_BACKOFF_MS =
+            "captioner.model.failure.max.backoff.ms";
+
+    /** Largest image id in UTF-8 bytes. */
+    public static final String IMAGE_ID_MAX_BYTES = "captioner.image.id.max.bytes";
+
+    /** Accepted clock skew of an event time in the future. */
+    public static final String EVENT_TIME_MAX_AHEAD_MS = "captioner.event.time.max.ahead.ms";
+
+    /** Partitions of the images topic when the app creates it. */
+    public static final String IMAGES_PARTITIONS = "captioner.topic.images.partitions";
+
+    /** max.message.bytes of the images topic when the app creates it; 0 keeps the broker's. */
+    public static final String IMAGES_MAX_MESSAGE_BYTES =
+            "captioner.topic.images.max.message.bytes";
+
+    /** Stream-thread replacements within the window that turn /health DOWN. */
+    public static final String HEALTH_MAX_REPLACEMENTS = "captioner.health.max.thread.replacements";
+
+    /** Window over which stream-thread replacements are counted for /health. */
+    public static final String HEALTH_REPLACEMENT_WINDOW_MS =
+            "captioner.health.thread.replacement.window.ms";
+
+    /** Default transaction timeout: far above what one commit's work takes on the stream thread. */
+    public static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000L;
+
     /** Default ops port; 8081 is taken by the schema registry of the local stack. */
     public static final int DEFAULT_HTTP_PORT = 8088;
 
@@ -206,6 +270,74 @@ public final class StreamsAppConfig extends AbstractConfig {
                     DECODING_ALTERNATIVES,
                     getInt(DECODING_ALTERNATIVES),
                     "must be at most " + DECODING_BEAM_SIZE + " - 1");
+        }
+        validateTransactionBudget();
+        validateRequestSize();
+    }
+
+    /**
+     * Every commit's work must fit well inside the transaction timeout: Streams commits every
+     * commit.interval.ms, and a stream thread waits for buffer room at most buffer.max.block.ms per
+     * round of its loop.
+     */
+    private void validateTransactionBudget() {
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(getString(PROCESSING_GUARANTEE))) {
+            return;
+        }
+        long timeout = transactionTimeout().toMillis();
+        long commit = getLong(COMMIT_INTERVAL_MS) == null ? 100 : getLong(COMMIT_INTERVAL_MS);
+        if (commit * 10 > timeout) {
+            throw new ConfigException(
+                    COMMIT_INTERVAL_MS,
+                    commit,
+                    "must be at most a tenth of "
+                            + TRANSACTION_TIMEOUT_MS
+                            + " ("
+                            + timeout
+                            + " ms), so a commit's work stays well inside the transaction; raise "
+                            + TRANSACTION_TIMEOUT_MS
+                            + " or lower "
+                            + COMMIT_INTERVAL_MS);
+        }
+        long block = getLong(BUFFER_MAX_BLOCK_MS);
+        if (block * 10 > timeout) {
+            throw new ConfigException(
+                    BUFFER_MAX_BLOCK_MS,
+                    block,
+                    "must be at most a tenth of "
+                            + TRANSACTION_TIMEOUT_MS
+                            + " ("
+                            + timeout
+                            + " ms)");
+        }
+    }
+
+    /** A producer request size set by hand must still carry the largest buffered image. */
+    private void validateRequestSize() {
+        for (String key :
+                List.of(
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))) {
+            String value = passThrough.get(key);
+            if (value == null) {
+                continue;
+            }
+            long size;
+            try {
+                size = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, value, "must be a number of bytes");
+            }
+            if (size < maxBufferRecordBytes()) {
+                throw new ConfigException(
+                        key,
+                        value,
+                        "must be at least "
+                                + maxBufferRecordBytes()
+                                + " bytes to carry the largest buffered image ("
+                                + IMAGE_MAX_BYTES
+                                + " plus the other fields); leave it unset to have it derived");
+            }
         }
     }
 
@@ -256,9 +388,12 @@ public final class StreamsAppConfig extends AbstractConfig {
         return optionalPath(MODEL_TRUSTED_KEYS_DIR);
     }
 
-    /** Where model versions are reassembled; empty for the temporary directory. */
+    /**
+     * Where model versions are reassembled: {@code captioner.model.work.dir}, else {@code models}
+     * under the data directory.
+     */
     public Optional<Path> modelWorkDirectory() {
-        return optionalPath(MODEL_WORK_DIR);
+        return Optional.of(optionalPath(MODEL_WORK_DIR).orElse(dataDirectory().resolve("models")));
     }
 
     /** Largest model artifact taken from the models topic. */
@@ -415,6 +550,95 @@ public final class StreamsAppConfig extends AbstractConfig {
         return admin;
     }
 
+    /** The app's data directory. */
+    public Path dataDirectory() {
+        return Path.of(getString(DATA_DIR).trim());
+    }
+
+    /** The state directory: {@code state.dir}, else {@code state} under the data directory. */
+    public Path stateDirectory() {
+        String stateDir = getString(STATE_DIR);
+        return stateDir != null && !stateDir.isBlank()
+                ? Path.of(stateDir.trim())
+                : dataDirectory().resolve("state");
+    }
+
+    /** The timeout of the exactly-once transactions. */
+    public Duration transactionTimeout() {
+        return Duration.ofMillis(getLong(TRANSACTION_TIMEOUT_MS));
+    }
+
+    /** Largest record value buffered: the image limit plus room for the event's other fields. */
+    public int maxValueBytes() {
+        return (int)
+                Math.min(
+                        Integer.MAX_VALUE - 1024 * 1024 * 2L,
+                        getLong(IMAGE_MAX_BYTES) + BufferLimits.VALUE_ALLOWANCE_BYTES);
+    }
+
+    /**
+     * Largest changelog record of the buffer, which the changelog's {@code max.message.bytes} and
+     * the producer's {@code max.request.size} are set to allow.
+     */
+    public int maxBufferRecordBytes() {
+        return BufferLimits.maxBufferRecordBytes(maxValueBytes(), getInt(IMAGE_ID_MAX_BYTES));
+    }
+
+    /** The serving plan of this configuration on a host. */
+    public ServingPlan servingPlan(int cores, boolean gpu) {
+        return ServingPlan.of(this, cores, gpu);
+    }
+
+    /** Whether the instance joins its group as a static member. */
+    public boolean staticMembership() {
+        return getBoolean(STATIC_MEMBERSHIP);
+    }
+
+    /** The configured instance name; empty when it is to be generated in the data directory. */
+    public Optional<String> instanceName() {
+        String name = getString(INSTANCE_NAME);
+        return name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
+    }
+
+    /** Partitions of the images topic when the app creates it. */
+    public int imagesPartitions() {
+        return getInt(IMAGES_PARTITIONS);
+    }
+
+    /**
+     * {@code max.message.bytes} of the images topic when the app creates it; 0 for the broker's.
+     */
+    public int imagesMaxMessageBytes() {
+        return getInt(IMAGES_MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * The properties for {@link org.apache.kafka.streams.KafkaStreams}: the Streams keys of the
+     * table, every pass-through key, and what the serving path needs: the transaction timeout,
+     * request and buffer sizes for the largest buffered image, the state directory, a short poll so
+     * finished images are forwarded promptly, and the static member id when given.
+     *
+     * @param instanceName the stable instance name ({@code group.instance.id}), or null for none
+     */
+    public Properties streamsProperties(String instanceName) {
+        Properties props = streamsProperties();
+        int request = maxBufferRecordBytes();
+        props.putIfAbsent(
+                StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                (int) transactionTimeout().toMillis());
+        props.putIfAbsent(
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), request);
+        props.putIfAbsent(
+                StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
+                Math.max(32L * 1024 * 1024, 2L * request));
+        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, 20L);
+        if (instanceName != null
+                && !passThrough.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceName);
+        }
+        return props;
+    }
+
     /**
      * The properties for {@link org.apache.kafka.streams.KafkaStreams}: the Streams keys of the
      * table plus every pass-through key.
@@ -430,10 +654,7 @@ public final class StreamsAppConfig extends AbstractConfig {
         if (commit != null) {
             props.put(COMMIT_INTERVAL_MS, commit);
         }
-        String stateDir = getString(STATE_DIR);
-        if (stateDir != null && !stateDir.isBlank()) {
-            props.put(STATE_DIR, stateDir);
-        }
+        props.put(STATE_DIR, stateDirectory().toString());
         props.put(SCHEMA_REGISTRY_URL, getString(SCHEMA_REGISTRY_URL));
         return props;
     }
@@ -498,7 +719,9 @@ public final class StreamsAppConfig extends AbstractConfig {
                 1,
                 Range.between(1, 64),
                 Importance.MEDIUM,
-                "Stream threads per instance; they share the one loaded model.");
+                "Stream threads per instance; they only buffer and forward (the model runs on"
+                        + " captioner.inference.threads), so one is enough unless an instance has"
+                        + " many partitions.");
         def.define(
                 COMMIT_INTERVAL_MS,
                 Type.LONG,
@@ -511,8 +734,8 @@ public final class StreamsAppConfig extends AbstractConfig {
                 Type.STRING,
                 null,
                 Importance.MEDIUM,
-                "Directory of the local state (the batch buffer); empty keeps the Streams"
-                        + " default under java.io.tmpdir.");
+                "Directory of the local state (the batch buffer); empty: the state directory"
+                        + " under captioner.data.dir.");
         def.define(
                 MODEL_PATH,
                 Type.STRING,
@@ -546,8 +769,8 @@ public final class StreamsAppConfig extends AbstractConfig {
                 Type.STRING,
                 "",
                 Importance.LOW,
-                "Directory where model chunks are spooled and artifacts reassembled; empty uses"
-                        + " java.io.tmpdir.");
+                "Directory where model chunks are spooled and artifacts reassembled; empty: the"
+                        + " models directory under captioner.data.dir.");
         def.define(
                 MODEL_STARTUP_WAIT_MS,
                 Type.LONG,
@@ -568,10 +791,11 @@ public final class StreamsAppConfig extends AbstractConfig {
         def.define(
                 BATCH_MAX_SIZE,
                 Type.INT,
-                16,
-                Range.between(1, 4096),
+                0,
+                Range.between(0, 4096),
                 Importance.MEDIUM,
-                "Images captioned in one forward pass; a full buffer is captioned at once.");
+                "Images captioned in one forward pass; 0 chooses from the device: 16 on a CPU, 64"
+                        + " on a GPU.");
         def.define(
                 BUFFER_STORE,
                 Type.STRING,
@@ -749,7 +973,160 @@ public final class StreamsAppConfig extends AbstractConfig {
                 "Whether a closing instance leaves the consumer group at once, so its partitions"
                         + " move (or a restarted instance resumes) without waiting for"
                         + " session.timeout.ms (45 s by default).");
+        defineServing(def);
         return def;
+    }
+
+    private static void defineServing(ConfigDef def) {
+        def.define(
+                DATA_DIR,
+                Type.STRING,
+                Path.of(System.getProperty("user.home"), ".captioner", "streams-app").toString(),
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
+                "Directory of the app's durable data: state (the batch buffer, unless state.dir"
+                        + " is set), models (unless captioner.model.work.dir is set) and the"
+                        + " instance name. One per instance.");
+        def.define(
+                INSTANCE_NAME,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Stable name of this instance, its group.instance.id (static membership) and"
+                        + " unique within the application; empty: generated once and kept in"
+                        + " captioner.data.dir (set it to e.g. the pod name of a StatefulSet).");
+        def.define(
+                STATIC_MEMBERSHIP,
+                Type.BOOLEAN,
+                true,
+                Importance.LOW,
+                "Join the consumer group as a static member named captioner.instance.name, so a"
+                        + " restarted instance (even after SIGKILL) takes its partitions back at"
+                        + " once instead of after session.timeout.ms.");
+        def.define(
+                TRANSACTION_TIMEOUT_MS,
+                Type.LONG,
+                DEFAULT_TRANSACTION_TIMEOUT_MS,
+                Range.between(1_000, 900_000),
+                Importance.MEDIUM,
+                "Timeout of the stream threads' exactly-once transactions (a commit's work is"
+                        + " milliseconds: inference runs outside them); at least 10x"
+                        + " commit.interval.ms and captioner.buffer.max.block.ms, and at most"
+                        + " the broker's transaction.max.timeout.ms.");
+        def.define(
+                BUFFER_MAX_WAITING,
+                Type.INT,
+                0,
+                Range.between(0, 1_000_000),
+                Importance.LOW,
+                "Buffered images of one task not yet in the pipeline beyond which its stream"
+                        + " thread waits for room (so a backlog stays in Kafka, not in the"
+                        + " buffer); 0: twice the batch size.");
+        def.define(
+                BUFFER_MAX_BLOCK_MS,
+                Type.LONG,
+                1_000L,
+                Range.between(0, 600_000),
+                Importance.LOW,
+                "Longest a stream thread waits for buffer room per round of its loop, all its"
+                        + " tasks together; bounds the time one transaction stays open.");
+        def.define(
+                PIPELINE_INFLIGHT_BATCHES,
+                Type.INT,
+                0,
+                Range.between(0, 64),
+                Importance.LOW,
+                "Batches' worth of one task's images being fetched, decoded or captioned at"
+                        + " once; 0: inference threads + 1, so the next batch is prepared while"
+                        + " the model runs.");
+        def.define(
+                INPUT_THREADS,
+                Type.INT,
+                0,
+                Range.between(0, 256),
+                Importance.MEDIUM,
+                "Threads that fetch, decode and resize images (a hung fetch holds one until its"
+                        + " deadline); 0: max(2, cores / 2).");
+        def.define(
+                INFERENCE_THREADS,
+                Type.INT,
+                0,
+                Range.between(0, 64),
+                Importance.MEDIUM,
+                "Threads that run the model, each one batch at a time in its own session; 0:"
+                        + " 1 on a CPU, 2 on a GPU.");
+        def.define(
+                INFERENCE_INTRA_OP_THREADS,
+                Type.INT,
+                0,
+                Range.between(0, 256),
+                Importance.MEDIUM,
+                "PyTorch intra-op threads each inference thread uses (process-wide); 0: cores /"
+                        + " inference threads on a CPU, 1 on a GPU. Overrides"
+                        + " -Dai.djl.pytorch.num_threads.");
+        def.define(
+                RETRY_MAX_ATTEMPTS,
+                Type.INT,
+                3,
+                Range.between(1, 100),
+                Importance.LOW,
+                "Attempts of a record whose processing fails unexpectedly (an Error, an"
+                        + " unmapped exception, a stream-thread crash) before it is"
+                        + " dead-lettered as INTERNAL_ERROR with the cause.");
+        def.define(
+                MODEL_FAILURE_MAX_BACKOFF_MS,
+                Type.LONG,
+                30_000L,
+                Range.between(500, 3_600_000),
+                Importance.LOW,
+                "Longest back-off before retrying images after the model failed as a whole"
+                        + " (every image and a blank probe); the images stay buffered.");
+        def.define(
+                IMAGE_ID_MAX_BYTES,
+                Type.INT,
+                256,
+                Range.between(1, 65_536),
+                Importance.LOW,
+                "Largest imageId in UTF-8 bytes; a longer one is dead-lettered as INVALID_EVENT.");
+        def.define(
+                EVENT_TIME_MAX_AHEAD_MS,
+                Type.LONG,
+                300_000L,
+                Range.atLeast(0),
+                Importance.LOW,
+                "How far an eventTime may be ahead of this app's clock (captioned with latency"
+                        + " 0); further ahead is dead-lettered as INVALID_EVENT.");
+        def.define(
+                IMAGES_PARTITIONS,
+                Type.INT,
+                12,
+                Range.between(1, 10_000),
+                Importance.MEDIUM,
+                "Partitions of the images topic when the app creates it: the most stream"
+                        + " threads (all instances together) that share the load.");
+        def.define(
+                IMAGES_MAX_MESSAGE_BYTES,
+                Type.INT,
+                0,
+                Range.between(0, Integer.MAX_VALUE),
+                Importance.LOW,
+                "max.message.bytes of the images topic when the app creates it (e.g. 8388608"
+                        + " for 5 MB inline photos); 0 keeps the broker's default (1 MiB).");
+        def.define(
+                HEALTH_MAX_REPLACEMENTS,
+                Type.INT,
+                3,
+                Range.atLeast(1),
+                Importance.LOW,
+                "Stream-thread replacements within captioner.health.thread.replacement.window.ms"
+                        + " that turn /health DOWN (a crash loop).");
+        def.define(
+                HEALTH_REPLACEMENT_WINDOW_MS,
+                Type.LONG,
+                300_000L,
+                Range.atLeast(1_000),
+                Importance.LOW,
+                "Window over which stream-thread replacements are counted for /health.");
     }
 
     /** Collects the configuration sources; later sources win. */

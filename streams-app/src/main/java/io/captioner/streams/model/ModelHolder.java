@@ -45,7 +45,16 @@ public final class ModelHolder implements ModelProvider, AutoCloseable {
      * @throws IllegalStateException if the holder is closed
      */
     public void install(Captioner captioner) {
-        ServingModel next = ServingModel.of(captioner);
+        install(ServingModel.of(captioner));
+    }
+
+    /**
+     * Makes {@code next} the current model (taking ownership of its first reference) and retires
+     * the previous one.
+     *
+     * @throws IllegalStateException if the holder is closed
+     */
+    public void install(ServingModel next) {
         ServingModel previous;
         // Synchronized with close(), so a model installed while the app closes is released
         // rather than stored after close() emptied the holder; leases stay lock-free.

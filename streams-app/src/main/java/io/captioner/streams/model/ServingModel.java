@@ -16,16 +16,35 @@ public final class ServingModel {
 
     private final Captioner captioner;
     private final ModelManifest manifest;
+    private final InferenceSession.Factory sessions;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    private ServingModel(Captioner captioner) {
+    private ServingModel(Captioner captioner, InferenceSession.Factory sessions) {
         this.captioner = Objects.requireNonNull(captioner, "captioner");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.manifest = captioner.manifest();
     }
 
     /** Wraps a captioner; the caller holds the first reference and takes ownership. */
     public static ServingModel of(Captioner captioner) {
-        return new ServingModel(captioner);
+        return new ServingModel(captioner, InferenceSession.Factory.DEFAULT);
+    }
+
+    /**
+     * Wraps a captioner whose inference sessions come from {@code sessions} (to decorate inference,
+     * e.g. with tracing, or with a slow or failing model in tests); the caller holds the first
+     * reference and takes ownership.
+     */
+    public static ServingModel of(Captioner captioner, InferenceSession.Factory sessions) {
+        return new ServingModel(captioner, sessions);
+    }
+
+    /**
+     * Opens an inference session for the calling thread; only valid while the caller holds a
+     * reference. Close it after the batch.
+     */
+    public InferenceSession newSession() {
+        return sessions.open(captioner);
     }
 
     /** The captioner; only valid while the caller holds a reference. */

@@ -28,6 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * captioner_inference_seconds}, {@code captioner_end_to_end_latency_seconds}, {@code
  * captioner_buffered_images} and {@code captioner_model_info{name,version}}; the histograms keep
  * fixed bucket bounds so their {@code le} labels stay stable. Thread-safe.
+ *
+ * <p>Captions and failures count outputs handed to the producer, that is attempts: under
+ * exactly-once an aborted transaction's outputs are redone and counted again, while readers see
+ * each once. {@code captioner_images_inferred_total} counts images through the model, so its ratio
+ * to the committed captions is the rework; {@code captioner_model_failures_total} counts batches on
+ * which the model failed as a whole (the images were kept) and {@code
+ * captioner_stream_thread_replacements_total} the stream threads Kafka Streams replaced.
  */
 public final class CaptioningMetrics {
 
@@ -38,6 +45,9 @@ public final class CaptioningMetrics {
     private final Timer inference;
     private final Timer latency;
     private final AtomicLong buffered = new AtomicLong();
+    private final Counter inferred;
+    private final Counter modelFailures;
+    private final Counter replacements;
 
     /** Registers the meters in {@code registry}. */
     public CaptioningMetrics(MeterRegistry registry) {
@@ -73,6 +83,22 @@ public final class CaptioningMetrics {
         Gauge.builder("captioner.buffered.images", buffered, AtomicLong::get)
                 .description("Images waiting in the batch buffers.")
                 .register(registry);
+        inferred =
+                Counter.builder("captioner.images.inferred")
+                        .description(
+                                "Images captioned by the model, redone ones included (rework ="
+                                        + " this / committed captions).")
+                        .register(registry);
+        modelFailures =
+                Counter.builder("captioner.model.failures")
+                        .description(
+                                "Batches on which the model failed as a whole (every image and a"
+                                        + " blank probe); their images were kept and retried.")
+                        .register(registry);
+        replacements =
+                Counter.builder("captioner.stream.thread.replacements")
+                        .description("Stream threads replaced after an uncaught failure.")
+                        .register(registry);
     }
 
     /** Creates metrics on a fresh in-memory registry (tests and tools). */
@@ -127,6 +153,29 @@ public final class CaptioningMetrics {
     void batch(int size, long inferenceNanos) {
         batchSize.record(size);
         inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void inferred(int images) {
+        inferred.increment(images);
+    }
+
+    void modelFailure() {
+        modelFailures.increment();
+    }
+
+    /** Counts a stream thread Kafka Streams replaces. */
+    public void threadReplaced() {
+        replacements.increment();
+    }
+
+    /** Images captioned by the model so far, redone ones included. */
+    public double imagesInferred() {
+        return inferred.count();
+    }
+
+    /** Stream-thread replacements so far. */
+    public double threadReplacements() {
+        return replacements.count();
     }
 
     void buffered(int delta) {

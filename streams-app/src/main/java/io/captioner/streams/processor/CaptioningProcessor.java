@@ -1,95 +1,91 @@
 package io.captioner.streams.processor;
 
-import io.captioner.events.AlternativeCaption;
 import io.captioner.events.CaptionEvent;
 import io.captioner.events.CaptionFailure;
-import io.captioner.events.DecodingStrategy;
 import io.captioner.events.FailureReason;
 import io.captioner.events.ImageEvent;
-import io.captioner.model.CaptionResult;
-import io.captioner.model.Captioner;
-import io.captioner.model.DecodingOptions;
 import io.captioner.schemas.EventValidation;
 import io.captioner.streams.model.ModelLease;
-import io.captioner.streams.model.ModelProvider;
-import io.captioner.streams.model.ServingModel;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers image records in a changelogged store and captions them in batches; one instance per task
- * (partition).
+ * The stream-thread side of captioning, one instance per task (partition): it validates records,
+ * buffers the valid ones in the changelogged store, hands them to the {@link CaptioningPipeline},
+ * and forwards what the pipeline finished together with the deletes of their buffer entries.
  *
- * <p>{@link #process} deserializes and validates a record (failures go straight to the dead-letter
- * sink) and puts it into the store keyed by its offset. A full buffer is captioned at once; a
- * wall-clock punctuator captions a partial one when its oldest image has waited {@code maxWait}.
- * Captions and dead letters are forwarded and the images deleted from the store in the same
- * processing step, so under exactly-once the outputs, the store's changelog and the input offsets
- * commit together: a crash at any point either keeps an image in the (restored) buffer or has its
- * output committed, never neither and never both. Without a model the buffer waits.
+ * <p>Exactly-once: an image enters the buffer in the transaction that consumes its record, and
+ * leaves it in the transaction that carries its caption or dead letter; fetching, decoding and
+ * inference run on the pipeline's threads between the two, inside no transaction. A crash at any
+ * point either keeps an image in the (restored) buffer, whose next owner redoes it, or has its
+ * output committed, never neither and never both. A transaction holds only this thread's own quick
+ * work, plus waits for a full buffer to make room that are bounded per loop round ({@link
+ * BlockBudget}); that wait is what slows consumption to the model's pace on a backlog, so the
+ * buffer (and a restore after a crash) stays small.
+ *
+ * <p>Finished images are forwarded at the next record or punctuation (a wall-clock punctuator every
+ * few milliseconds); a closed or revived task drops its lane, so results of a task this instance no
+ * longer owns are never forwarded.
  */
 final class CaptioningProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptioningProcessor.class);
 
-    private final Settings settings;
+    private final Shared shared;
+    private final ProcessorSettings settings;
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<Long, PendingImage> store;
-    private int pending;
-    private long oldestBufferedAt = -1;
+    private BufferQueue queue;
+    private PipelineLane lane;
+    private long counted;
     private boolean waitingLogged;
 
-    CaptioningProcessor(Settings settings) {
-        this.settings = settings;
+    CaptioningProcessor(Shared shared) {
+        this.shared = shared;
+        this.settings = shared.settings();
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.store = context.getStateStore(settings.storeName());
-        // A revived task (e.g. after an aborted transaction) re-initializes the same instance
-        // without always closing it: forget the previous life's count, the store is the truth.
-        settings.metrics().buffered(-pending);
-        pending = 0;
-        oldestBufferedAt = -1;
-        try (KeyValueIterator<Long, PendingImage> it = store.all()) {
-            while (it.hasNext()) {
-                PendingImage p = it.next().value;
-                if (oldestBufferedAt < 0) {
-                    oldestBufferedAt = p.bufferedAtMs();
-                }
-                pending++;
-            }
+        KeyValueStore<Long, byte[]> store = context.getStateStore(shared.storeName());
+        // A revived task (after an aborted transaction) re-initializes the same instance without
+        // always closing it: drop the previous life's lane, the restored store is the truth.
+        if (lane != null) {
+            lane.close();
         }
-        if (pending > 0) {
+        shared.metrics().buffered((int) -counted);
+        queue = new BufferQueue(store, settings.inflightImages());
+        long restored = queue.restore();
+        counted = restored;
+        shared.metrics().buffered((int) restored);
+        if (restored > 0) {
             LOG.info(
                     "Task {} restored {} buffered image(s); captioning them first",
                     context.taskId(),
-                    pending);
-            settings.metrics().buffered(pending);
+                    restored);
         }
-        long maxWait = settings.maxWait().toMillis();
-        long interval = Math.max(1, Math.min(250, maxWait / 4));
+        lane =
+                shared.pipeline()
+                        .openLane(
+                                context.taskId().toString(),
+                                settings.inflightImages(),
+                                settings.maxBatch(),
+                                settings.maxWait().toMillis());
+        long interval = Math.max(1, Math.min(20, settings.maxWait().toMillis() / 4));
+        // Restored entries are handed to the pipeline by the first punctuation (init may not
+        // forward, and a corrupt entry would need a dead letter).
         context.schedule(
                 Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
@@ -99,46 +95,46 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
         RecordMetadata meta =
                 context.recordMetadata()
                         .orElseThrow(() -> new IllegalStateException("record without metadata"));
-        String keyText =
-                record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        ImageEvent event = null;
-        try {
-            if (record.value() == null) {
-                throw new SerializationException(
-                        "record "
-                                + describe(meta)
-                                + " has a null value (tombstone), not an image event");
-            }
-            event = settings.deserializer().deserialize(meta.topic(), record.value());
-            EventValidation.validate(event);
-        } catch (RuntimeException e) {
-            if (settings.deadLetters().isTransient(e)) {
-                // Not the record's fault: fail the thread, Streams replaces it and retries.
-                throw e;
-            }
-            String imageId = event == null ? null : blankToNull(event.getImageId());
+        forwardFinished();
+        String where = FailureTracker.where(meta.topic(), meta.partition(), meta.offset());
+        Optional<FailureTracker.Failure> prior = shared.tracker().get(where);
+        if (prior.isPresent() && prior.get().attempts() >= settings.maxAttempts()) {
+            // This record failed the same way every time it was processed: let it go.
             deadLetter(
-                    e,
-                    imageId,
-                    imageId != null ? imageId : keyText,
-                    meta.topic(),
-                    meta.partition(),
-                    meta.offset(),
-                    record.key(),
-                    record.value(),
-                    record.timestamp());
+                    poison(prior.get()),
+                    null,
+                    keyText(record.key()),
+                    new PendingImage(
+                            meta.topic(),
+                            meta.partition(),
+                            meta.offset(),
+                            record.timestamp(),
+                            context.currentSystemTimeMs(),
+                            record.key(),
+                            new byte[0]),
+                    record.value());
+            shared.tracker().clear(where);
             return;
         }
-        long now = context.currentSystemTimeMs();
-        byte[] encoded;
         try {
-            encoded = toBytes(event.toByteBuffer());
-        } catch (IOException e) {
-            throw new SerializationException(
-                    "cannot re-encode image event " + event.getImageId(), e);
+            accept(record, meta);
+            if (prior.isPresent()) {
+                shared.tracker().clear(where);
+            }
+        } catch (RuntimeException | Error e) {
+            if (!shared.deadLetters().isTransient(e)) {
+                shared.tracker().failed(where, e);
+            }
+            throw e;
         }
-        store.put(
-                meta.offset(),
+        long now = context.currentSystemTimeMs();
+        dispatch(now);
+        awaitRoom();
+    }
+
+    private void accept(Record<byte[], byte[]> record, RecordMetadata meta) {
+        long now = context.currentSystemTimeMs();
+        PendingImage entry =
                 new PendingImage(
                         meta.topic(),
                         meta.partition(),
@@ -146,257 +142,267 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
                         record.timestamp(),
                         now,
                         record.key(),
-                        record.value(),
-                        encoded));
-        pending++;
-        settings.metrics().buffered(1);
-        if (oldestBufferedAt < 0) {
-            oldestBufferedAt = now;
+                        record.value() == null ? new byte[0] : record.value());
+        ImageEvent event = null;
+        try {
+            if (record.value() == null) {
+                throw new SerializationException(
+                        "record "
+                                + FailureTracker.where(
+                                        meta.topic(), meta.partition(), meta.offset())
+                                + " has a null value (tombstone), not an image event");
+            }
+            event = shared.pipeline().deserializer().deserialize(meta.topic(), record.value());
+            EventValidation.validate(event);
+            EventRules.check(event, record.key(), record.value().length, settings, now);
+        } catch (RuntimeException e) {
+            if (shared.deadLetters().isTransient(e)) {
+                // Not the record's fault: fail the thread, Streams replaces it and retries.
+                throw e;
+            }
+            String imageId =
+                    event == null || !EventRules.idFits(event, settings)
+                            ? null
+                            : blankToNull(event.getImageId());
+            String keyText = keyText(record.key());
+            deadLetter(e, imageId, imageId != null ? imageId : keyText, entry, record.value());
+            return;
         }
-        if (pending >= settings.maxBatch()) {
-            drain(false);
-        }
+        queue.append(entry);
+        counted++;
+        shared.metrics().buffered(1);
     }
 
     private void punctuate(long now) {
-        if (pending > 0 && now - oldestBufferedAt >= settings.maxWait().toMillis()) {
-            drain(true);
-        }
+        shared.budgets().get().reset();
+        forwardFinished();
+        dispatch(now);
+        lane.tick(now);
     }
 
-    /** Captions full batches, and the partial rest too when {@code all}; waits without a model. */
-    private void drain(boolean all) {
-        Optional<ModelLease> acquired = settings.models().tryAcquire();
-        if (acquired.isEmpty()) {
+    /** Hands waiting entries to the pipeline while the lane has room and a model is loaded. */
+    private void dispatch(long now) {
+        int room = lane.room();
+        if (room == 0 || queue.waiting() == 0) {
+            return;
+        }
+        Optional<ModelLease> lease = shared.pipeline().models().tryAcquire();
+        if (lease.isEmpty()) {
             if (!waitingLogged) {
                 LOG.warn(
                         "Task {}: no model loaded; {} image(s) wait in the buffer",
                         context.taskId(),
-                        pending);
+                        queue.size());
                 waitingLogged = true;
             }
             return;
         }
         waitingLogged = false;
-        try (ModelLease lease = acquired.get()) {
-            while (pending >= settings.maxBatch() || (all && pending > 0)) {
-                captionNextBatch(lease.model());
-            }
-        }
-        oldestBufferedAt = -1;
-        if (pending > 0) {
-            try (KeyValueIterator<Long, PendingImage> it = store.all()) {
-                if (it.hasNext()) {
-                    oldestBufferedAt = it.next().value.bufferedAtMs();
+        ModelLease first = lease.get();
+        boolean firstUsed = false;
+        try {
+            for (BufferQueue.Taken taken : queue.take(room, now)) {
+                if (taken.image() == null) {
+                    deadLetterCorrupt(taken);
+                    continue;
                 }
+                ModelLease itemLease;
+                if (!firstUsed) {
+                    itemLease = first;
+                    firstUsed = true;
+                } else {
+                    Optional<ModelLease> more = shared.pipeline().models().tryAcquire();
+                    if (more.isEmpty()) {
+                        queue.redo(taken.offset(), now);
+                        continue;
+                    }
+                    itemLease = more.get();
+                }
+                lane.submit(new PipelineItem(taken.image(), itemLease));
+            }
+        } finally {
+            if (!firstUsed) {
+                first.close();
             }
         }
     }
 
-    private void captionNextBatch(ServingModel model) {
-        List<KeyValue<Long, PendingImage>> batch = new ArrayList<>(settings.maxBatch());
-        try (KeyValueIterator<Long, PendingImage> it = store.all()) {
-            while (it.hasNext() && batch.size() < settings.maxBatch()) {
-                batch.add(it.next());
+    /**
+     * Waits (bounded per round of this thread's loop) while this task has more waiting images than
+     * it may buffer, forwarding and dispatching whatever finishes meanwhile.
+     */
+    private void awaitRoom() {
+        BlockBudget budget = shared.budgets().get();
+        while (queue.waiting() >= settings.maxWaitingImages()) {
+            long left = budget.remainingMillis();
+            if (left <= 0) {
+                return;
             }
+            long start = System.nanoTime();
+            try {
+                lane.awaitFinished(Math.min(left, 50));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                budget.used(System.nanoTime() - start);
+            }
+            forwardFinished();
+            dispatch(context.currentSystemTimeMs());
         }
-        if (batch.isEmpty()) {
-            // The in-memory count drifted from the store; trust the store.
-            pending = 0;
+    }
+
+    /** Forwards the pipeline's finished images and deletes their buffer entries. */
+    private void forwardFinished() {
+        List<PipelineItem> done = lane.drain();
+        if (done.isEmpty()) {
             return;
         }
-        List<PendingImage> ready = new ArrayList<>(batch.size());
-        List<ImageEvent> events = new ArrayList<>(batch.size());
-        List<BufferedImage> images = new ArrayList<>(batch.size());
-        for (KeyValue<Long, PendingImage> entry : batch) {
-            PendingImage p = entry.value;
-            ImageEvent event = null;
-            try {
-                event = ImageEvent.fromByteBuffer(ByteBuffer.wrap(p.event()));
-                images.add(settings.resolver().resolve(event));
-                ready.add(p);
-                events.add(event);
-            } catch (Exception e) {
-                String id = event == null ? null : event.getImageId();
-                deadLetter(
-                        e,
-                        id,
-                        id,
-                        p.topic(),
-                        p.partition(),
-                        p.offset(),
-                        p.key(),
-                        p.value(),
-                        p.timestamp());
-            }
-        }
-        if (!images.isEmpty()) {
-            caption(model, ready, events, images);
-        }
-        for (KeyValue<Long, PendingImage> entry : batch) {
-            store.delete(entry.key);
-        }
-        pending -= batch.size();
-        settings.metrics().buffered(-batch.size());
-    }
-
-    private void caption(
-            ServingModel model,
-            List<PendingImage> ready,
-            List<ImageEvent> events,
-            List<BufferedImage> images) {
-        Captioner captioner = model.captioner();
-        DecodingOptions options = settings.options();
-        List<CaptionResult> results;
-        List<RuntimeException> errors = new ArrayList<>();
-        long start = System.nanoTime();
-        try {
-            results = captioner.caption(images, options);
-            settings.metrics().batch(images.size(), System.nanoTime() - start);
-        } catch (RuntimeException batchFailure) {
-            // One bad image must not fail its neighbours: retry one by one.
-            LOG.warn(
-                    "Batch of {} image(s) failed in model {}/{}; retrying one by one",
-                    images.size(),
-                    model.name(),
-                    model.version(),
-                    batchFailure);
-            results = new ArrayList<>(images.size());
-            for (BufferedImage image : images) {
-                try {
-                    results.add(captioner.caption(image, options));
-                    errors.add(null);
-                } catch (RuntimeException e) {
-                    results.add(null);
-                    errors.add(e);
+        long now = context.currentSystemTimeMs();
+        for (PipelineItem item : done) {
+            Outcome outcome = item.outcome();
+            PendingImage p = item.image();
+            String where = FailureTracker.where(p.topic(), p.partition(), p.offset());
+            if (outcome.isRedo()) {
+                if (!outcome.countsAsAttempt()) {
+                    queue.redo(p.offset(), now + outcome.redoAfterMs());
+                    continue;
                 }
+                int attempts = shared.tracker().failed(where, outcome.failure());
+                if (attempts < settings.maxAttempts()) {
+                    LOG.warn(
+                            "Image {} at {} failed unexpectedly (attempt {} of {}); retrying",
+                            outcome.imageId(),
+                            where,
+                            attempts,
+                            settings.maxAttempts(),
+                            outcome.failure());
+                    queue.redo(p.offset(), now + outcome.redoAfterMs());
+                    continue;
+                }
+                outcome =
+                        Outcome.failed(
+                                poison(shared.tracker().get(where).orElseThrow()),
+                                outcome.imageId());
             }
-        }
-        // The real clock, not Streams' cached one: the latency must include the inference.
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < ready.size(); i++) {
-            PendingImage p = ready.get(i);
-            ImageEvent event = events.get(i);
-            CaptionResult result = results.get(i);
-            if (result == null) {
-                deadLetter(
-                        new CaptioningException(
-                                FailureReason.MODEL_ERROR,
-                                "model "
-                                        + model.name()
-                                        + "/"
-                                        + model.version()
-                                        + " failed on the image: "
-                                        + errors.get(i),
-                                errors.get(i)),
-                        event.getImageId(),
-                        event.getImageId(),
-                        p.topic(),
-                        p.partition(),
-                        p.offset(),
-                        p.key(),
-                        p.value(),
-                        p.timestamp());
-                continue;
+            shared.tracker().clear(where);
+            if (outcome.caption() != null) {
+                CaptionEvent caption = outcome.caption();
+                context.forward(
+                        new Record<String, SpecificRecord>(
+                                caption.getImageId(), caption, p.timestamp()),
+                        CaptioningTopology.CAPTIONS_SINK);
+                shared.metrics().caption(caption.getLatencyMillis());
+            } else {
+                String id = outcome.imageId();
+                deadLetter(outcome.failure(), id, id != null ? id : keyText(p.key()), p, p.value());
             }
-            CaptionEvent caption = toCaption(model, event, result, options, now);
-            context.forward(
-                    new Record<String, SpecificRecord>(event.getImageId(), caption, p.timestamp()),
-                    CaptioningTopology.CAPTIONS_SINK);
-            settings.metrics().caption(caption.getLatencyMillis());
+            remove(p.offset());
         }
     }
 
-    static CaptionEvent toCaption(
-            ServingModel model,
-            ImageEvent event,
-            CaptionResult result,
-            DecodingOptions options,
-            long nowMs) {
-        List<AlternativeCaption> alternatives = new ArrayList<>(result.alternatives().size());
-        for (CaptionResult alt : result.alternatives()) {
-            alternatives.add(
-                    AlternativeCaption.newBuilder()
-                            .setText(alt.text())
-                            .setTokens(List.copyOf(alt.tokens()))
-                            .setScore(alt.logProbability())
-                            .build());
-        }
-        Instant eventTime = event.getEventTime();
-        return CaptionEvent.newBuilder()
-                .setImageId(event.getImageId())
-                .setCaption(result.text())
-                .setTokens(List.copyOf(result.tokens()))
-                .setScore(result.logProbability())
-                .setAlternatives(alternatives)
-                .setModelName(model.name())
-                .setModelVersion(model.version())
-                .setDecodingStrategy(
-                        options.beamSize() == 1 ? DecodingStrategy.GREEDY : DecodingStrategy.BEAM)
-                .setBeamSize(options.beamSize())
-                .setImageEventTime(eventTime)
-                .setCaptionedTime(Instant.ofEpochMilli(nowMs))
-                .setLatencyMillis(nowMs - eventTime.toEpochMilli())
-                .build();
+    private void remove(long offset) {
+        queue.remove(offset);
+        counted--;
+        shared.metrics().buffered(-1);
     }
 
+    private void deadLetterCorrupt(BufferQueue.Taken taken) {
+        deadLetter(
+                new CaptioningException(
+                        FailureReason.INTERNAL_ERROR,
+                        "buffered entry at offset "
+                                + taken.offset()
+                                + " is corrupt: "
+                                + taken.error().getMessage(),
+                        taken.error()),
+                null,
+                null,
+                new PendingImage(
+                        context.recordMetadata().map(RecordMetadata::topic).orElse("unknown"),
+                        context.taskId().partition(),
+                        taken.offset(),
+                        context.currentSystemTimeMs(),
+                        context.currentSystemTimeMs(),
+                        null,
+                        taken.corrupt()),
+                taken.corrupt());
+        remove(taken.offset());
+    }
+
+    private CaptioningException poison(FailureTracker.Failure failure) {
+        return new CaptioningException(
+                FailureReason.INTERNAL_ERROR,
+                "failed "
+                        + failure.attempts()
+                        + " time(s) the same way; giving up on it: "
+                        + failure.cause(),
+                failure.cause());
+    }
+
+    /** Forwards the dead letter of the record at {@code p}'s coordinates with its raw value. */
     private void deadLetter(
-            Throwable failure,
-            String imageId,
-            String outputKey,
-            String topic,
-            int partition,
-            long offset,
-            byte[] key,
-            byte[] value,
-            long timestamp) {
+            Throwable failure, String imageId, String outputKey, PendingImage p, byte[] value) {
         long now = System.currentTimeMillis();
         CaptionFailure letter =
-                settings.deadLetters()
-                        .of(failure, imageId, topic, partition, offset, key, value, now);
+                shared.deadLetters()
+                        .of(
+                                failure,
+                                imageId,
+                                p.topic(),
+                                p.partition(),
+                                p.offset(),
+                                p.key(),
+                                value,
+                                now);
         LOG.info(
                 "Dead-lettering {}/{}@{} (image {}): {} {}",
-                topic,
-                partition,
-                offset,
+                p.topic(),
+                p.partition(),
+                p.offset(),
                 imageId,
                 letter.getReason(),
                 letter.getMessage());
-        settings.metrics().failure(letter.getReason());
+        shared.metrics().failure(letter.getReason());
         context.forward(
-                new Record<String, SpecificRecord>(outputKey, letter, timestamp),
+                new Record<String, SpecificRecord>(outputKey, letter, p.timestamp()),
                 CaptioningTopology.DLQ_SINK);
+    }
+
+    private String keyText(byte[] key) {
+        if (key == null || key.length > settings.maxIdBytes()) {
+            return null;
+        }
+        return new String(key, StandardCharsets.UTF_8);
     }
 
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text;
     }
 
-    private static String describe(RecordMetadata meta) {
-        return meta.topic() + "/" + meta.partition() + "@" + meta.offset();
-    }
-
-    private static byte[] toBytes(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
-    }
-
     @Override
     public void close() {
-        settings.metrics().buffered(-pending);
-        pending = 0;
+        if (lane != null) {
+            lane.close();
+        }
+        shared.metrics().buffered((int) -counted);
+        counted = 0;
     }
 
-    /** What every processor instance of a topology shares; immutable and thread-safe. */
-    record Settings(
+    /** What every processor instance of a topology shares; thread-safe. */
+    record Shared(
             String storeName,
-            Deserializer<ImageEvent> deserializer,
-            ImageResolver resolver,
-            DeadLetters deadLetters,
-            ModelProvider models,
-            DecodingOptions options,
-            int maxBatch,
-            Duration maxWait,
-            CaptioningMetrics metrics) {}
+            ProcessorSettings settings,
+            CaptioningPipeline pipeline,
+            FailureTracker tracker,
+            ThreadLocal<BlockBudget> budgets) {
+
+        DeadLetters deadLetters() {
+            return pipeline.deadLetters();
+        }
+
+        CaptioningMetrics metrics() {
+            return pipeline.metrics();
+        }
+    }
 }

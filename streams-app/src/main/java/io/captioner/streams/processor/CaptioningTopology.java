@@ -3,7 +3,6 @@ package io.captioner.streams.processor;
 import io.captioner.events.CaptionFailure;
 import io.captioner.schemas.Topics;
 import io.captioner.streams.config.StreamsAppConfig;
-import io.captioner.streams.model.ModelProvider;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
@@ -17,9 +16,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds the captioning topology: {@code images} (raw bytes) to the batching {@link
+ * Builds the captioning topology: {@code images} (raw bytes) to the buffering {@link
  * CaptioningProcessor} with its changelogged buffer store, to {@code captions} and {@code
- * captions-dlq}.
+ * captions-dlq}; the processor hands buffered images to a {@link CaptioningPipeline} and forwards
+ * what it finished.
  *
  * <p>Keys and values are consumed as raw bytes and deserialized inside the processor rather than by
  * a Streams {@code DeserializationExceptionHandler}: that way a wrong magic byte, an unknown schema
@@ -46,48 +46,46 @@ public final class CaptioningTopology {
 
     private CaptioningTopology() {}
 
-    /** Builds the topology with the default failure mapping. */
-    public static Topology build(
-            StreamsAppConfig config, ModelProvider models, CaptioningMetrics metrics) {
-        return build(config, models, metrics, FailureMapper.defaults());
-    }
-
     /**
-     * Builds the topology; the serdes, fetch policy, size limits, batching and decoding come from
-     * {@code config}, the model from {@code models}.
+     * Builds the topology: names and serdes from {@code topics}, buffering and batching from {@code
+     * settings}, fetching, decoding, the model and the failure mapping from {@code pipeline} (which
+     * the caller owns and closes after the Streams client).
      */
     public static Topology build(
-            StreamsAppConfig config,
-            ModelProvider models,
-            CaptioningMetrics metrics,
-            FailureMapper failureMapper) {
-        Objects.requireNonNull(models, "models");
-        Objects.requireNonNull(metrics, "metrics");
-        Objects.requireNonNull(failureMapper, "failureMapper");
-        Topics topics = topics(config);
-        CaptioningProcessor.Settings settings =
-                new CaptioningProcessor.Settings(
+            Topics topics, ProcessorSettings settings, CaptioningPipeline pipeline) {
+        return build(topics, settings, pipeline, new FailureTracker());
+    }
+
+    /** Like {@link #build(Topics, ProcessorSettings, CaptioningPipeline)} with a given tracker. */
+    static Topology build(
+            Topics topics,
+            ProcessorSettings settings,
+            CaptioningPipeline pipeline,
+            FailureTracker tracker) {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(pipeline, "pipeline");
+        long blockMs = settings.maxBlockPerRound().toMillis();
+        CaptioningProcessor.Shared shared =
+                new CaptioningProcessor.Shared(
                         BUFFER_STORE,
-                        topics.images().valueSerde().deserializer(),
-                        new ImageResolver(config.imageFetcher(), config.imageDecoder()),
-                        new DeadLetters(failureMapper, config.dlqMaxOriginalBytes()),
-                        models,
-                        config.decodingOptions(),
-                        config.batchMaxSize(),
-                        config.batchMaxWait(),
-                        metrics);
-        StoreBuilder<KeyValueStore<Long, PendingImage>> store =
+                        settings,
+                        pipeline,
+                        tracker,
+                        ThreadLocal.withInitial(() -> new BlockBudget(blockMs)));
+        StoreBuilder<KeyValueStore<Long, byte[]>> store =
                 Stores.keyValueStoreBuilder(
-                        config.persistentBuffer()
-                                ? Stores.persistentKeyValueStore(BUFFER_STORE)
-                                : Stores.inMemoryKeyValueStore(BUFFER_STORE),
-                        Serdes.Long(),
-                        PendingImage.serde());
+                                settings.persistentBuffer()
+                                        ? Stores.persistentKeyValueStore(BUFFER_STORE)
+                                        : Stores.inMemoryKeyValueStore(BUFFER_STORE),
+                                Serdes.Long(),
+                                Serdes.ByteArray())
+                        .withLoggingEnabled(settings.changelogConfig());
         ProcessorSupplier<byte[], byte[], String, SpecificRecord> supplier =
                 new ProcessorSupplier<>() {
                     @Override
                     public Processor<byte[], byte[], String, SpecificRecord> get() {
-                        return new CaptioningProcessor(settings);
+                        return new CaptioningProcessor(shared);
                     }
 
                     @Override

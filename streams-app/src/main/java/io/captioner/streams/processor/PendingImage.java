@@ -1,21 +1,18 @@
 package io.captioner.streams.processor;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * An input record waiting in the batch buffer: its raw key and value plus where it came from, so
- * that after a crash the restored buffer can still caption it or dead-letter it with its origin.
+ * An input record waiting in the batch buffer: its raw key and value once, plus where it came from,
+ * so that after a crash the restored buffer can still caption it or dead-letter it with its origin.
+ *
+ * <p>The value stays in the wire format it arrived in (Confluent framing with the writer's schema
+ * id), so a buffered event is decoded with the schema it was written with, whatever version of
+ * {@code ImageEvent} the app reading the buffer was built with.
  *
  * @param topic source topic
  * @param partition source partition
@@ -23,9 +20,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param timestamp the record's timestamp, reused for the outputs
  * @param bufferedAtMs wall-clock time it entered the buffer
  * @param key raw key bytes, or null
- * @param value raw value bytes, kept for the dead letter if the image fails later
- * @param event the already validated image event in Avro single-object encoding, so that a flush
- *     after a restart needs no schema registry
+ * @param value raw value bytes, as read from the topic
  */
 public record PendingImage(
         String topic,
@@ -34,88 +29,102 @@ public record PendingImage(
         long timestamp,
         long bufferedAtMs,
         byte[] key,
-        byte[] value,
-        byte[] event) {
+        byte[] value) {
 
-    private static final byte FORMAT = 1;
+    /** Layout with the value once; what is written now. */
+    private static final byte FORMAT = 2;
+
+    /** Layout of earlier releases: the value plus a re-encoded copy of the event, now ignored. */
+    private static final byte FORMAT_WITH_EVENT_COPY = 1;
+
+    /** Bytes a serialized entry adds to its key, value and topic name. */
+    public static final int OVERHEAD_BYTES = 1 + 2 + 4 + 8 + 8 + 8 + 4 + 4;
 
     /** Validates the fields. */
     public PendingImage {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(value, "value");
-        Objects.requireNonNull(event, "event");
     }
 
-    /** The serde of the buffer store's values: a versioned, length-prefixed binary layout. */
-    public static Serde<PendingImage> serde() {
-        return Serdes.serdeFrom(new PendingSerializer(), new PendingDeserializer());
+    /** Size of this entry serialized, what its changelog record carries besides the key. */
+    public int serializedSize() {
+        return OVERHEAD_BYTES
+                + topic.getBytes(StandardCharsets.UTF_8).length
+                + (key == null ? 0 : key.length)
+                + value.length;
     }
 
-    private static final class PendingSerializer implements Serializer<PendingImage> {
-        @Override
-        public byte[] serialize(String topic, PendingImage p) {
-            if (p == null) {
-                return null;
-            }
-            ByteArrayOutputStream bytes =
-                    new ByteArrayOutputStream(64 + p.value.length + p.event.length);
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeByte(FORMAT);
-                out.writeUTF(p.topic);
-                out.writeInt(p.partition);
-                out.writeLong(p.offset);
-                out.writeLong(p.timestamp);
-                out.writeLong(p.bufferedAtMs);
-                writeBytes(out, p.key);
-                writeBytes(out, p.value);
-                writeBytes(out, p.event);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return bytes.toByteArray();
-        }
+    /** The versioned, length-prefixed binary layout of the buffer store's values. */
+    public byte[] toBytes() {
+        byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(serializedSize());
+        out.put(FORMAT);
+        out.putShort((short) topicBytes.length);
+        out.put(topicBytes);
+        out.putInt(partition);
+        out.putLong(offset);
+        out.putLong(timestamp);
+        out.putLong(bufferedAtMs);
+        putBytes(out, key);
+        putBytes(out, value);
+        return out.array();
+    }
 
-        private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-            if (b == null) {
-                out.writeInt(-1);
-            } else {
-                out.writeInt(b.length);
-                out.write(b);
+    /**
+     * Reads {@link #toBytes()} output, and entries written by earlier releases (whose re-encoded
+     * event copy is skipped: the raw value is the truth).
+     *
+     * @throws SerializationException if the bytes are not a buffered entry
+     */
+    public static PendingImage fromBytes(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        try {
+            ByteBuffer in = ByteBuffer.wrap(data);
+            byte format = in.get();
+            if (format != FORMAT && format != FORMAT_WITH_EVENT_COPY) {
+                throw new SerializationException("unknown pending-image format " + format);
             }
+            // Both formats start alike (format 1 wrote the ASCII topic name with writeUTF, which
+            // is the same length-prefixed bytes); format 1's trailing event copy is not read.
+            byte[] topicBytes = new byte[Short.toUnsignedInt(in.getShort())];
+            in.get(topicBytes);
+            String topic = new String(topicBytes, StandardCharsets.UTF_8);
+            int partition = in.getInt();
+            long offset = in.getLong();
+            long timestamp = in.getLong();
+            long bufferedAt = in.getLong();
+            byte[] key = getBytes(in);
+            byte[] value = getBytes(in);
+            if (value == null) {
+                throw new SerializationException("pending image without a value");
+            }
+            return new PendingImage(topic, partition, offset, timestamp, bufferedAt, key, value);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new SerializationException(
+                    "corrupt pending image of " + data.length + " bytes", e);
         }
     }
 
-    private static final class PendingDeserializer implements Deserializer<PendingImage> {
-        @Override
-        public PendingImage deserialize(String topic, byte[] data) {
-            if (data == null) {
-                return null;
-            }
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-                byte format = in.readByte();
-                if (format != FORMAT) {
-                    throw new SerializationException("unknown pending-image format " + format);
-                }
-                return new PendingImage(
-                        in.readUTF(),
-                        in.readInt(),
-                        in.readLong(),
-                        in.readLong(),
-                        in.readLong(),
-                        readBytes(in),
-                        readBytes(in),
-                        readBytes(in));
-            } catch (IOException e) {
-                throw new SerializationException("corrupt pending image", e);
-            }
+    private static void putBytes(ByteBuffer out, byte[] bytes) {
+        if (bytes == null) {
+            out.putInt(-1);
+        } else {
+            out.putInt(bytes.length);
+            out.put(bytes);
         }
+    }
 
-        private static byte[] readBytes(DataInputStream in) throws IOException {
-            int length = in.readInt();
-            if (length < 0) {
-                return null;
-            }
-            return in.readNBytes(length);
+    private static byte[] getBytes(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0) {
+            return null;
         }
+        if (length > in.remaining()) {
+            throw new SerializationException(
+                    "corrupt pending image: a field of " + length + " bytes runs past the end");
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return bytes;
     }
 }

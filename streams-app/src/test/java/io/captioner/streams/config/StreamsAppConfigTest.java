@@ -25,7 +25,8 @@ class StreamsAppConfigTest {
     void shouldApplyDefaultsWhenNothingIsGiven() {
         StreamsAppConfig config = StreamsAppConfig.builder().build();
 
-        assertThat(config.batchMaxSize()).isEqualTo(16);
+        assertThat(config.servingPlan(2, false).batchSize()).isEqualTo(16);
+        assertThat(config.servingPlan(2, true).batchSize()).isEqualTo(64);
         assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.decodingOptions()).isEqualTo(new DecodingOptions(1, 30, 0.7, 0));
         assertThat(config.modelPath()).isEmpty();
@@ -65,6 +66,86 @@ class StreamsAppConfigTest {
     }
 
     @Test
+    void shouldKeepDurableStateUnderTheDataDirectoryNeverTheTemporaryOne() {
+        StreamsAppConfig defaults = StreamsAppConfig.builder().build();
+        StreamsAppConfig custom =
+                StreamsAppConfig.builder()
+                        .optEnvironment(Map.of("CAPTIONER_DATA_DIR", dir.toString()))
+                        .build();
+
+        assertThat(defaults.dataDirectory())
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".captioner", "streams-app"));
+        assertThat(custom.stateDirectory()).isEqualTo(dir.resolve("state"));
+        assertThat(custom.modelWorkDirectory()).contains(dir.resolve("models"));
+        assertThat(custom.streamsProperties())
+                .containsEntry(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+    }
+
+    @Test
+    void shouldSizeTheProducerAndTransactionsForTheLargestBufferedImage() {
+        StreamsAppConfig config =
+                StreamsAppConfig.of(Map.of(StreamsAppConfig.IMAGE_MAX_BYTES, 6 * 1024 * 1024));
+
+        var props = config.streamsProperties("node-1");
+
+        int request = config.maxBufferRecordBytes();
+        assertThat(request).isGreaterThan(6 * 1024 * 1024 + 1024 * 1024);
+        assertThat(props)
+                .containsEntry("producer.max.request.size", request)
+                .containsEntry("producer.transaction.timeout.ms", 30_000)
+                .containsEntry("group.instance.id", "node-1");
+        assertThat((long) props.get("producer.buffer.memory")).isGreaterThanOrEqualTo(2L * request);
+    }
+
+    @Test
+    void shouldRejectSettingsThatDoNotFitTheTransactionOrTheLargestImage() {
+        assertThatThrownBy(
+                        () ->
+                                StreamsAppConfig.of(
+                                        Map.of(
+                                                StreamsAppConfig.TRANSACTION_TIMEOUT_MS, 5_000,
+                                                StreamsAppConfig.COMMIT_INTERVAL_MS, 1_000)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(StreamsAppConfig.COMMIT_INTERVAL_MS)
+                .hasMessageContaining("a tenth of transaction.timeout.ms");
+        assertThatThrownBy(
+                        () ->
+                                StreamsAppConfig.of(
+                                        Map.of(
+                                                StreamsAppConfig.TRANSACTION_TIMEOUT_MS, 5_000,
+                                                StreamsAppConfig.BUFFER_MAX_BLOCK_MS, 1_000)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(StreamsAppConfig.BUFFER_MAX_BLOCK_MS);
+        assertThatThrownBy(() -> StreamsAppConfig.of(Map.of("max.request.size", 1_048_576)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("max.request.size")
+                .hasMessageContaining(StreamsAppConfig.IMAGE_MAX_BYTES);
+    }
+
+    @Test
+    void shouldPlanThreadsFromTheCoresUnlessConfigured() {
+        StreamsAppConfig defaults = StreamsAppConfig.builder().build();
+        StreamsAppConfig custom =
+                StreamsAppConfig.of(
+                        Map.of(
+                                StreamsAppConfig.INFERENCE_THREADS, 2,
+                                StreamsAppConfig.INPUT_THREADS, 3));
+
+        ServingPlan cpu = defaults.servingPlan(16, false);
+        ServingPlan gpu = defaults.servingPlan(16, true);
+        ServingPlan configured = custom.servingPlan(16, false);
+
+        assertThat(cpu.inferenceThreads() * cpu.intraOpThreads()).isEqualTo(16);
+        assertThat(cpu.inputThreads()).isEqualTo(8);
+        assertThat(cpu.inflightBatches()).isEqualTo(cpu.inferenceThreads() + 1);
+        assertThat(gpu.inferenceThreads()).isEqualTo(2);
+        assertThat(gpu.intraOpThreads()).isEqualTo(1);
+        assertThat(configured.inferenceThreads()).isEqualTo(2);
+        assertThat(configured.intraOpThreads()).isEqualTo(8);
+        assertThat(configured.inputThreads()).isEqualTo(3);
+    }
+
+    @Test
     void shouldNameEnvironmentVariablesAfterTheKeys() {
         assertThat(StreamsAppConfig.envName(StreamsAppConfig.MODEL_PATH))
                 .isEqualTo("CAPTIONER_MODEL_PATH");
@@ -76,7 +157,7 @@ class StreamsAppConfigTest {
 
     @Test
     void shouldRejectInvalidValuesWithTheKeyInTheMessage() {
-        assertThatThrownBy(() -> StreamsAppConfig.of(Map.of(StreamsAppConfig.BATCH_MAX_SIZE, 0)))
+        assertThatThrownBy(() -> StreamsAppConfig.of(Map.of(StreamsAppConfig.BATCH_MAX_SIZE, -1)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(StreamsAppConfig.BATCH_MAX_SIZE);
         assertThatThrownBy(

@@ -3,22 +3,20 @@ package io.captioner.streams.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.captioner.streams.config.BufferLimits;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
 class PendingImageTest {
 
-    private final Serde<PendingImage> serde = PendingImage.serde();
-
     @Test
     void shouldRoundTripEveryFieldIncludingANullKey() {
-        PendingImage p =
-                new PendingImage(
-                        "images", 2, 42L, 1000L, 2000L, null, new byte[] {1, 2}, new byte[] {3});
+        PendingImage p = new PendingImage("images", 2, 42L, 1000L, 2000L, null, new byte[] {1, 2});
 
-        PendingImage back =
-                serde.deserializer().deserialize("t", serde.serializer().serialize("t", p));
+        PendingImage back = PendingImage.fromBytes(p.toBytes());
 
         assertThat(back.topic()).isEqualTo("images");
         assertThat(back.partition()).isEqualTo(2);
@@ -27,12 +25,53 @@ class PendingImageTest {
         assertThat(back.bufferedAtMs()).isEqualTo(2000L);
         assertThat(back.key()).isNull();
         assertThat(back.value()).containsExactly(1, 2);
-        assertThat(back.event()).containsExactly(3);
     }
 
     @Test
-    void shouldRejectAnUnknownFormatWithATypedError() {
-        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {9, 0, 0}))
+    void shouldKeepThePayloadOnceWithinTheFramingAllowance() {
+        byte[] value = new byte[600 * 1024];
+        String topic = "t".repeat(249);
+        PendingImage p = new PendingImage(topic, 0, 1, 2, 3, new byte[256], value);
+
+        byte[] bytes = p.toBytes();
+
+        assertThat(bytes).hasSize(p.serializedSize());
+        assertThat(bytes.length - value.length - 256)
+                .isLessThan(BufferLimits.ENTRY_FRAMING_BYTES / 4);
+    }
+
+    @Test
+    void shouldReadEntriesBufferedByEarlierReleasesIgnoringTheirEventCopy() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeUTF("images");
+            out.writeInt(1);
+            out.writeLong(7);
+            out.writeLong(100);
+            out.writeLong(200);
+            out.writeInt(2);
+            out.write(new byte[] {'k', '1'});
+            out.writeInt(3);
+            out.write(new byte[] {0, 1, 2});
+            out.writeInt(4);
+            out.write(new byte[] {9, 9, 9, 9});
+        }
+
+        PendingImage back = PendingImage.fromBytes(bytes.toByteArray());
+
+        assertThat(back.offset()).isEqualTo(7);
+        assertThat(back.key()).containsExactly('k', '1');
+        assertThat(back.value()).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void shouldRejectAnUnknownFormatOrACutEntryWithATypedError() {
+        assertThatThrownBy(() -> PendingImage.fromBytes(new byte[] {9, 0, 0}))
+                .isInstanceOf(SerializationException.class);
+        byte[] whole = new PendingImage("images", 0, 1, 2, 3, null, new byte[100]).toBytes();
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 10);
+        assertThatThrownBy(() -> PendingImage.fromBytes(cut))
                 .isInstanceOf(SerializationException.class);
     }
 }

@@ -1,0 +1,464 @@
+package io.captioner.streams.processor;
+
+import io.captioner.events.CaptionEvent;
+import io.captioner.events.FailureReason;
+import io.captioner.events.ImageEvent;
+import io.captioner.model.CaptionResult;
+import io.captioner.model.DecodingOptions;
+import io.captioner.schemas.EventValidation;
+import io.captioner.streams.model.InferenceSession;
+import io.captioner.streams.model.ModelProvider;
+import io.captioner.streams.model.ServingModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The asynchronous half of the serving path, shared by every task of an app: a bounded pool of
+ * input threads that decode (and fetch) images and resize them to the model's input size, and
+ * inference threads, each captioning one batch at a time in its own {@link InferenceSession}.
+ *
+ * <p>Why this shape: the stream thread only buffers records and forwards finished outputs, so no
+ * exactly-once transaction ever spans a fetch, a decode or a forward pass, however slow the input
+ * or the model; input work for the next batch overlaps inference of the current one. The pipeline
+ * holds nothing that cannot be rebuilt from the changelogged buffer: a crash or a revoked task
+ * drops what is in flight, and the buffered entries are redone by the task's next owner.
+ *
+ * <p>Failures: what the image is at fault for becomes a dead letter (its mapped reason); a batch
+ * that fails in the model is retried image by image and only the failing images become {@code
+ * MODEL_ERROR}, unless the model also fails on a blank probe image: then the model, not the images,
+ * is broken (a device out of memory, a bad version), so the images are redone later with an
+ * exponential back-off and {@link #modelFailure()} reports it. Unexpected failures (an {@link
+ * Error}, an unmapped exception) are redone, counting an attempt, so the processor dead-letters an
+ * image only after it failed the same way several times. Thread-safe.
+ */
+public final class CaptioningPipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptioningPipeline.class);
+
+    /** Back-off before redoing an image whose attempt failed unexpectedly. */
+    static final long ATTEMPT_RETRY_MS = 1000;
+
+    /** First back-off after a whole-model failure; it doubles up to the configured maximum. */
+    static final long MODEL_BACKOFF_START_MS = 500;
+
+    private final ModelProvider models;
+    private final ImageResolver resolver;
+    private final Deserializer<ImageEvent> deserializer;
+    private final String topic;
+    private final DeadLetters deadLetters;
+    private final DecodingOptions options;
+    private final CaptioningMetrics metrics;
+    private final long maxModelBackoffMs;
+    private final ThreadPoolExecutor input;
+    private final BlockingQueue<PipelineLane.InferenceBatch> batches = new LinkedBlockingQueue<>();
+    private final List<Thread> inference = new ArrayList<>();
+    private final int inferenceThreads;
+    private volatile boolean closed;
+
+    private final Object modelState = new Object();
+    private int consecutiveModelFailures;
+    private String modelFailure;
+
+    private CaptioningPipeline(Builder b) {
+        this.models = b.models;
+        this.resolver = b.resolver;
+        this.deserializer = b.deserializer;
+        this.topic = b.topic;
+        this.deadLetters = b.deadLetters;
+        this.options = b.options;
+        this.metrics = b.metrics;
+        this.maxModelBackoffMs = b.maxModelBackoffMs;
+        this.inferenceThreads = b.inferenceThreads;
+        AtomicInteger inputIds = new AtomicInteger();
+        this.input =
+                new ThreadPoolExecutor(
+                        b.inputThreads,
+                        b.inputThreads,
+                        0,
+                        TimeUnit.MILLISECONDS,
+                        new LinkedBlockingQueue<>(),
+                        r -> daemon(r, "captioner-input-" + inputIds.incrementAndGet()));
+        for (int i = 1; i <= b.inferenceThreads; i++) {
+            Thread t = daemon(this::inferenceLoop, "captioner-inference-" + i);
+            inference.add(t);
+            t.start();
+        }
+    }
+
+    /** Starts a builder; the {@code setX} options are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    CaptioningMetrics metrics() {
+        return metrics;
+    }
+
+    Deserializer<ImageEvent> deserializer() {
+        return deserializer;
+    }
+
+    /** Where the processors lease the model for each image. */
+    public ModelProvider models() {
+        return models;
+    }
+
+    /** The inference threads this pipeline runs. */
+    public int inferenceThreads() {
+        return inferenceThreads;
+    }
+
+    /**
+     * Why the model currently fails as a whole (every image of a batch and a blank probe), or empty
+     * while it works.
+     */
+    public Optional<String> modelFailure() {
+        synchronized (modelState) {
+            return Optional.ofNullable(modelFailure);
+        }
+    }
+
+    /** Opens a task's lane; close it with the task. */
+    PipelineLane openLane(String name, int capacity, int maxBatch, long maxWaitMs) {
+        if (closed) {
+            throw new IllegalStateException("pipeline is closed");
+        }
+        return new PipelineLane(this, name, capacity, maxBatch, maxWaitMs);
+    }
+
+    /** Queues the input work of {@code item} on the input pool. */
+    void prepare(PipelineLane lane, PipelineItem item) {
+        try {
+            input.execute(() -> runInput(lane, item));
+        } catch (RejectedExecutionException e) {
+            // Closing: the entry stays buffered for the next run.
+            lane.finish(item, Outcome.retryLater(ATTEMPT_RETRY_MS, e, item.imageId()));
+        }
+    }
+
+    /** Queues a batch for the inference threads. */
+    void infer(PipelineLane.InferenceBatch batch) {
+        batches.add(batch);
+    }
+
+    private void runInput(PipelineLane lane, PipelineItem item) {
+        if (lane.isClosed()) {
+            return;
+        }
+        ImageEvent event = item.event();
+        try {
+            if (event == null) {
+                event = deserializer.deserialize(topic, item.image().value());
+                EventValidation.validate(event);
+                item.event(event);
+            }
+            item.resized(resolver.prepare(event, item.model().captioner().preprocessor()));
+            lane.prepared(item);
+        } catch (Throwable t) {
+            lane.finish(item, inputFailure(t, event == null ? null : event.getImageId()));
+        }
+    }
+
+    private Outcome inputFailure(Throwable t, String imageId) {
+        if (deadLetters.isTransient(t)) {
+            // The registry is down, not the image's fault: redo it later, count nothing.
+            return Outcome.retryLater(ATTEMPT_RETRY_MS, t, imageId);
+        }
+        if (t instanceof Error || deadLetters.reasonOf(t) == FailureReason.INTERNAL_ERROR) {
+            return Outcome.attemptFailed(ATTEMPT_RETRY_MS, t, imageId);
+        }
+        return Outcome.failed(t, imageId);
+    }
+
+    private void inferenceLoop() {
+        while (!closed) {
+            PipelineLane.InferenceBatch batch;
+            try {
+                batch = batches.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (batch == null) {
+                continue;
+            }
+            try {
+                if (batch.lane().isClosed()) {
+                    // The task is gone: its entries are redone by the next owner.
+                    batch.items().forEach(item -> batch.lane().finish(item, null));
+                } else {
+                    caption(batch);
+                }
+            } catch (Throwable t) {
+                LOG.error("Inference batch of lane {} failed unexpectedly", batch.lane().name(), t);
+                for (PipelineItem item : batch.items()) {
+                    batch.lane().finish(item, Outcome.attemptFailed(ATTEMPT_RETRY_MS, t, null));
+                }
+            }
+        }
+    }
+
+    private void caption(PipelineLane.InferenceBatch batch) {
+        ServingModel model = batch.model();
+        List<PipelineItem> items = batch.items();
+        List<byte[]> pixels = new ArrayList<>(items.size());
+        for (PipelineItem item : items) {
+            pixels.add(item.resized());
+        }
+        List<CaptionResult> results;
+        List<Throwable> errors = new ArrayList<>(items.size());
+        long start = System.nanoTime();
+        try (InferenceSession session = model.newSession()) {
+            try {
+                results = session.caption(pixels, options);
+                metrics.batch(items.size(), System.nanoTime() - start);
+                metrics.inferred(items.size());
+                items.forEach(i -> errors.add(null));
+            } catch (Throwable batchFailure) {
+                LOG.warn(
+                        "Batch of {} image(s) failed in model {}/{}; retrying one by one",
+                        items.size(),
+                        model.name(),
+                        model.version(),
+                        batchFailure);
+                results = new ArrayList<>(items.size());
+                for (byte[] image : pixels) {
+                    try {
+                        results.add(session.caption(List.of(image), options).get(0));
+                        metrics.inferred(1);
+                        errors.add(null);
+                    } catch (Throwable e) {
+                        results.add(null);
+                        errors.add(e);
+                    }
+                }
+                if (errors.stream().allMatch(Objects::nonNull)) {
+                    Throwable probeFailure = probe(session);
+                    if (probeFailure != null) {
+                        modelFailed(batch, errors.get(0), probeFailure);
+                        return;
+                    }
+                }
+            }
+        }
+        modelWorked();
+        // The real clock: the latency must include the inference.
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < items.size(); i++) {
+            PipelineItem item = items.get(i);
+            Throwable error = errors.get(i);
+            Outcome outcome;
+            if (error == null) {
+                CaptionEvent caption =
+                        CaptionEvents.of(model, item.event(), results.get(i), options, now);
+                outcome = Outcome.captioned(caption);
+            } else if (error instanceof Error) {
+                outcome = Outcome.attemptFailed(ATTEMPT_RETRY_MS, error, item.imageId());
+            } else {
+                outcome =
+                        Outcome.failed(
+                                new CaptioningException(
+                                        FailureReason.MODEL_ERROR,
+                                        "model "
+                                                + model.name()
+                                                + "/"
+                                                + model.version()
+                                                + " failed on the image: "
+                                                + error,
+                                        error),
+                                item.imageId());
+            }
+            batch.lane().finish(item, outcome);
+        }
+    }
+
+    /** Captions a black image; returns why that failed too, or null when the model works. */
+    private Throwable probe(InferenceSession session) {
+        int size = session.inputSize();
+        try {
+            session.caption(List.of(new byte[size * size * 3]), options);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    private void modelFailed(PipelineLane.InferenceBatch batch, Throwable error, Throwable probe) {
+        metrics.modelFailure();
+        long backoff;
+        synchronized (modelState) {
+            consecutiveModelFailures++;
+            backoff =
+                    Math.min(
+                            maxModelBackoffMs,
+                            MODEL_BACKOFF_START_MS << Math.min(20, consecutiveModelFailures - 1));
+            modelFailure =
+                    "model "
+                            + batch.model().name()
+                            + "/"
+                            + batch.model().version()
+                            + " fails on every image and on a blank probe ("
+                            + consecutiveModelFailures
+                            + " batch(es) in a row): "
+                            + error;
+        }
+        LOG.error(
+                "Model {}/{} fails as a whole (a blank probe too: {}); the {} image(s) stay"
+                        + " buffered and are retried in {} ms",
+                batch.model().name(),
+                batch.model().version(),
+                probe.toString(),
+                batch.items().size(),
+                backoff,
+                error);
+        for (PipelineItem item : batch.items()) {
+            batch.lane().finish(item, Outcome.retryLater(backoff, error, item.imageId()));
+        }
+    }
+
+    private void modelWorked() {
+        synchronized (modelState) {
+            if (modelFailure != null) {
+                LOG.info(
+                        "The model works again after {} failed batch(es)",
+                        consecutiveModelFailures);
+            }
+            consecutiveModelFailures = 0;
+            modelFailure = null;
+        }
+    }
+
+    /** Stops the threads; what is in flight is dropped (it stays buffered). */
+    @Override
+    public void close() {
+        closed = true;
+        input.shutdownNow();
+        for (Thread t : inference) {
+            t.interrupt();
+        }
+        try {
+            input.awaitTermination(10, TimeUnit.SECONDS);
+            for (Thread t : inference) {
+                t.join(10_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        batches.clear();
+    }
+
+    /** Builder of {@link CaptioningPipeline}: {@code setX} required, {@code optX} optional. */
+    public static final class Builder {
+        private ModelProvider models;
+        private ImageResolver resolver;
+        private Deserializer<ImageEvent> deserializer;
+        private String topic;
+        private DeadLetters deadLetters;
+        private DecodingOptions options = DecodingOptions.greedy();
+        private CaptioningMetrics metrics;
+        private int inputThreads = 2;
+        private int inferenceThreads = 1;
+        private long maxModelBackoffMs = 30_000;
+
+        private Builder() {}
+
+        /** Sets where images lease their model. */
+        public Builder setModels(ModelProvider models) {
+            this.models = models;
+            return this;
+        }
+
+        /** Sets how events become pixels (fetch policy, decoder limits). */
+        public Builder setResolver(ImageResolver resolver) {
+            this.resolver = resolver;
+            return this;
+        }
+
+        /** Sets the deserializer of buffered values and the topic they were read from. */
+        public Builder setDeserializer(Deserializer<ImageEvent> deserializer, String topic) {
+            this.deserializer = deserializer;
+            this.topic = topic;
+            return this;
+        }
+
+        /** Sets the failure mapping (which failures are transient, which reasons they get). */
+        public Builder setDeadLetters(DeadLetters deadLetters) {
+            this.deadLetters = deadLetters;
+            return this;
+        }
+
+        /** Sets the metrics. */
+        public Builder setMetrics(CaptioningMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** Decoding options of every caption; default greedy. */
+        public Builder optDecodingOptions(DecodingOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /** Threads that fetch, decode and resize; default 2. */
+        public Builder optInputThreads(int threads) {
+            this.inputThreads = threads;
+            return this;
+        }
+
+        /** Threads that run the model, one batch each at a time; default 1. */
+        public Builder optInferenceThreads(int threads) {
+            this.inferenceThreads = threads;
+            return this;
+        }
+
+        /** Longest back-off after repeated whole-model failures; default 30 s. */
+        public Builder optMaxModelBackoffMs(long ms) {
+            this.maxModelBackoffMs = ms;
+            return this;
+        }
+
+        /** Validates and starts the threads. */
+        public CaptioningPipeline build() {
+            Objects.requireNonNull(models, "models");
+            Objects.requireNonNull(resolver, "resolver");
+            Objects.requireNonNull(deserializer, "deserializer");
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(deadLetters, "deadLetters");
+            Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(options, "options");
+            if (inputThreads < 1 || inferenceThreads < 1) {
+                throw new IllegalArgumentException(
+                        "input and inference threads must be at least 1, got "
+                                + inputThreads
+                                + " and "
+                                + inferenceThreads);
+            }
+            if (maxModelBackoffMs < MODEL_BACKOFF_START_MS) {
+                throw new IllegalArgumentException(
+                        "maxModelBackoffMs must be at least " + MODEL_BACKOFF_START_MS);
+            }
+            return new CaptioningPipeline(this);
+        }
+    }
+}
