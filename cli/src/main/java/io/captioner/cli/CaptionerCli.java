@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             CaptionsCommand.class,
             FailuresCommand.class,
-            ModelsCommand.class
+            ModelsCommand.class,
+            BenchCommand.class
         })
 public final class CaptionerCli implements Runnable {
 

@@ -1,0 +1,19 @@
+package io.captioner.cli.bench;
+
+/**
+ * What one in-process measurement gave.
+ *
+ * @param batchSize images per {@code caption} call
+ * @param images images captioned in the timed part
+ * @param seconds wall time of the timed part
+ * @param batchLatency time of each batch, decode to captions
+ * @param meanTokens mean caption length in words (without the end token)
+ */
+public record InProcessResult(
+        int batchSize, int images, double seconds, LatencyStats batchLatency, double meanTokens) {
+
+    /** Images captioned per second. */
+    public double imagesPerSecond() {
+        return images / seconds;
+    }
+}
