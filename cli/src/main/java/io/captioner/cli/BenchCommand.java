@@ -70,7 +70,7 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
 
     /** Images of the end-to-end stage by default with tiny-cnn. */
-    static final int DEFAULT_IMAGES_TINY = 2000;
+    static final int DEFAULT_IMAGES_TINY = 3000;
 
     /** Images by default with a ResNet encoder (about a second each on 2 CPU cores). */
     static final int DEFAULT_IMAGES_RESNET = 64;
@@ -249,7 +249,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (json) {
                 stdout.println(mapper.writeValueAsString(report));
             } else {
-                printSummary(stdout, report);
+                BenchReport.summary(report).forEach(stdout::println);
             }
             stdout.flush();
             return 0;
@@ -380,49 +380,5 @@ public final class BenchCommand implements Callable<Integer> {
     private static void progress(PrintWriter err, String line) {
         err.println("bench: " + line);
         err.flush();
-    }
-
-    private static void printSummary(PrintWriter out, Map<String, Object> r) {
-        out.printf(
-                Locale.ROOT,
-                "%s, batch %s, %s PyTorch thread(s), %s stream thread(s), %s cores%n",
-                r.get("encoder"),
-                r.get("batch_size"),
-                r.get("threads"),
-                r.get("stream_threads"),
-                r.get("host_cores"));
-        out.printf(Locale.ROOT, "raw          %s images/s%n", r.get("raw_images_per_s"));
-        out.printf(Locale.ROOT, "seed-style   %s images/s%n", r.get("seed_style_images_per_s"));
-        out.printf(
-                Locale.ROOT,
-                "end to end   %s images/s, p50 %s ms, p99 %s ms, average batch %s%n",
-                r.get("e2e_images_per_s"),
-                r.get("p50_ms"),
-                r.get("p99_ms"),
-                r.get("avg_batch_size"));
-        out.printf(
-                Locale.ROOT,
-                "steady state %s images/s: p50 %s ms, p99 %s ms%n",
-                r.get("steady_rate_per_s"),
-                r.get("steady_p50_ms"),
-                r.get("steady_p99_ms"));
-        out.printf(
-                Locale.ROOT,
-                "ratios       e2e_over_raw %s, e2e_over_seed_style %s%n",
-                r.get("e2e_over_raw"),
-                r.get("e2e_over_seed_style"));
-        out.printf(
-                Locale.ROOT,
-                "memory       RSS %s MB at start, %s MB after warm-up, %s MB at the end (growth %s MB)%n",
-                r.get("rss_start_mb"),
-                r.get("rss_after_warm_up_mb"),
-                r.get("rss_end_mb"),
-                r.get("rss_growth_mb"));
-        out.printf(
-                Locale.ROOT,
-                "peak         %s GFLOP/image, host peak %s GFLOP/s: raw is %s of it%n",
-                r.get("gflop_per_image"),
-                r.get("peak_gflops"),
-                r.get("raw_fraction_of_peak"));
     }
 }

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 
@@ -121,6 +122,54 @@ public final class BenchReport {
             m.put("rss_samples_s_mb", samples);
         }
         return m;
+    }
+
+    /** The report as a few lines for people: the figures side by side, then memory and peak. */
+    public static List<String> summary(Map<String, Object> r) {
+        return List.of(
+                String.format(
+                        Locale.ROOT,
+                        "%s, batch %s, %s PyTorch thread(s), %s stream thread(s), %s cores",
+                        r.get("encoder"),
+                        r.get("batch_size"),
+                        r.get("threads"),
+                        r.get("stream_threads"),
+                        r.get("host_cores")),
+                String.format(Locale.ROOT, "raw          %s images/s", r.get("raw_images_per_s")),
+                String.format(
+                        Locale.ROOT, "seed-style   %s images/s", r.get("seed_style_images_per_s")),
+                String.format(
+                        Locale.ROOT,
+                        "end to end   %s images/s, p50 %s ms, p99 %s ms, average batch %s",
+                        r.get("e2e_images_per_s"),
+                        r.get("p50_ms"),
+                        r.get("p99_ms"),
+                        r.get("avg_batch_size")),
+                String.format(
+                        Locale.ROOT,
+                        "steady state %s images/s: p50 %s ms, p99 %s ms",
+                        r.get("steady_rate_per_s"),
+                        r.get("steady_p50_ms"),
+                        r.get("steady_p99_ms")),
+                String.format(
+                        Locale.ROOT,
+                        "ratios       e2e_over_raw %s, e2e_over_seed_style %s",
+                        r.get("e2e_over_raw"),
+                        r.get("e2e_over_seed_style")),
+                String.format(
+                        Locale.ROOT,
+                        "memory       RSS %s MB at start, %s MB after warm-up, %s MB at the end"
+                                + " (growth %s MB)",
+                        r.get("rss_start_mb"),
+                        r.get("rss_after_warm_up_mb"),
+                        r.get("rss_end_mb"),
+                        r.get("rss_growth_mb")),
+                String.format(
+                        Locale.ROOT,
+                        "peak         %s GFLOP per image, host peak %s GFLOP/s: raw uses %s of it",
+                        r.get("gflop_per_image"),
+                        r.get("peak_gflops"),
+                        r.get("raw_fraction_of_peak")));
     }
 
     private static Long megabytes(long bytes) {

@@ -109,7 +109,6 @@ public final class BenchRun {
                                 .decodingOptions();
                 InProcess inProcess = inProcess(modelFile, images, options);
                 Pipeline pipeline = pipeline(modelFile, images, runDir, inProcess, rss);
-                rss.mark("end");
                 return new BenchResults(
                         settings,
                         modelFile,
@@ -314,6 +313,8 @@ public final class BenchRun {
                                     result.steady.latency().maxMillis(),
                                     result.steady.maxSendLagMillis()));
                     result.duplicates = tracker.duplicates();
+                    // Before anything closes: the end of the run as a long-running app sees it.
+                    rss.mark("end");
                 }
             }
         }
