@@ -69,6 +69,12 @@ import picocli.CommandLine.Spec;
         })
 public final class BenchCommand implements Callable<Integer> {
 
+    /**
+     * The batch size by default: the app's default on a CPU. Always set explicitly, so the raw
+     * stage and the app batch alike even where the app would pick another size (a GPU).
+     */
+    static final int DEFAULT_BATCH_SIZE = 16;
+
     /** Images of the end-to-end stage by default with tiny-cnn. */
     static final int DEFAULT_IMAGES_TINY = 3000;
 
@@ -134,7 +140,9 @@ public final class BenchCommand implements Callable<Integer> {
             paramLabel = "B",
             description =
                     "The app's batch size (captioner.batch.max.size) and the raw stage's"
-                            + " (default: the app's default, 16).")
+                            + " (default: "
+                            + DEFAULT_BATCH_SIZE
+                            + ", the app's default on a CPU).")
     Integer batchSize;
 
     @Option(
@@ -306,14 +314,7 @@ public final class BenchCommand implements Callable<Integer> {
                         + SyntheticDataset.MIN_IMAGE_SIZE
                         + " and 4096, was "
                         + imageSize);
-        int batch =
-                batchSize != null
-                        ? batchSize
-                        : (Integer)
-                                StreamsAppConfig.definition()
-                                        .configKeys()
-                                        .get(StreamsAppConfig.BATCH_MAX_SIZE)
-                                        .defaultValue;
+        int batch = batchSize != null ? batchSize : DEFAULT_BATCH_SIZE;
         require(
                 batch >= 1 && batch <= 4096,
                 "--batch-size must be between 1 and 4096, was " + batch);

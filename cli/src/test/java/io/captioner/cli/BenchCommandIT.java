@@ -107,6 +107,7 @@ class BenchCommandIT {
         assertThat(json.get("encoder").asText()).isEqualTo("tiny-cnn");
         assertThat(json.get("batch_size").asInt()).isEqualTo(4);
         assertThat(json.get("threads").asInt()).isEqualTo(1);
+        assertThat(json.get("app_threads").asInt()).isEqualTo(1);
         assertThat(json.get("stream_threads").asInt()).isEqualTo(1);
         assertThat(json.get("host_cores").asInt())
                 .isEqualTo(Runtime.getRuntime().availableProcessors());

@@ -27,6 +27,7 @@ public final class BenchReport {
         m.put("model_version", r.modelVersion());
         m.put("batch_size", r.settings().batchSize());
         m.put("threads", r.threads());
+        m.put("app_threads", r.appIntraOpThreads());
         m.put("stream_threads", r.streamThreads());
         m.put("host_cores", r.hostCores());
         m.put("images", r.images());

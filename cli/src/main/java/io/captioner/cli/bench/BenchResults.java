@@ -14,7 +14,7 @@ import java.util.OptionalDouble;
  * @param modelName its name
  * @param modelVersion its version
  * @param encoder its encoder id
- * @param threads PyTorch intra-op threads in effect
+ * @param threads PyTorch intra-op threads of the in-process stages
  * @param hostCores processors available to the JVM
  * @param images distinct images
  * @param imageBytesMean their mean PNG size
@@ -23,6 +23,7 @@ import java.util.OptionalDouble;
  * @param sweep in process at each batch size of the chart, the app's included
  * @param gflopPerImage counted arithmetic per image, when the backbone can be counted
  * @param streamThreads the app's stream threads
+ * @param appIntraOpThreads PyTorch intra-op threads once the app had started (it may set them)
  * @param imagesPartitions partitions of the images topic
  * @param e2e the end-to-end backlog
  * @param avgBatchSize the app's mean batch size during the backlog, from its metrics
@@ -50,6 +51,7 @@ public record BenchResults(
         List<InProcessResult> sweep,
         OptionalDouble gflopPerImage,
         int streamThreads,
+        int appIntraOpThreads,
         int imagesPartitions,
         PipelineBench.BacklogResult e2e,
         OptionalDouble avgBatchSize,

@@ -124,6 +124,7 @@ public final class BenchRun {
                         inProcess.sweep,
                         inProcess.gflopPerImage,
                         pipeline.streamThreads,
+                        pipeline.appIntraOpThreads,
                         pipeline.partitions,
                         pipeline.e2e,
                         pipeline.avgBatchSize,
@@ -224,13 +225,16 @@ public final class BenchRun {
                                     + ")");
                 }
                 result.streamThreads = config.getInt(StreamsAppConfig.NUM_STREAM_THREADS);
+                // The app may choose its own intra-op threads at start (process-wide in PyTorch).
+                result.appIntraOpThreads = JniUtils.getNumThreads();
                 result.partitions = partitions(stack.bootstrapServers(), topics.images().name());
                 progress.accept(
                         String.format(
                                 Locale.ROOT,
-                                "app: running, %d stream thread(s), %d partitions on '%s', batch"
-                                        + " size %d",
+                                "app: running, %d stream thread(s), %d PyTorch thread(s), %d"
+                                        + " partitions on '%s', batch size %d",
                                 result.streamThreads,
+                                result.appIntraOpThreads,
                                 result.partitions,
                                 topics.images().name(),
                                 settings.batchSize()));
@@ -393,6 +397,7 @@ public final class BenchRun {
     /** What the stages through Kafka found. */
     private static final class Pipeline {
         int streamThreads;
+        int appIntraOpThreads;
         int partitions;
         PipelineBench.BacklogResult e2e;
         OptionalDouble avgBatchSize = OptionalDouble.empty();

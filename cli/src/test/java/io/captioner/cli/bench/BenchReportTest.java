@@ -61,6 +61,7 @@ class BenchReportTest {
                 List.of(seed, raw),
                 gflop,
                 1,
+                2,
                 3,
                 new PipelineBench.BacklogResult(100, 0.8, millis(100, 200, 300)), // 125/s
                 avgBatch,
