@@ -70,15 +70,14 @@ public final class BenchReport {
 
         m.put("rss_start_mb", megabytes(r.rssStart().rssBytes()));
         m.put("rss_after_warm_up_mb", megabytes(r.rssAfterWarmUp().rssBytes()));
+        m.put("rss_after_e2e_mb", megabytes(r.rssAfterE2e().rssBytes()));
         m.put("rss_end_mb", megabytes(r.rssEnd().rssBytes()));
         m.put("rss_max_mb", megabytes(r.rssMaxBytes()));
+        m.put("rss_growth_mb", growth(r.rssAfterWarmUp(), r.rssEnd()));
+        m.put("rss_steady_growth_mb", growth(r.rssAfterE2e(), r.rssEnd()));
         m.put(
-                "rss_growth_mb",
-                r.rssEnd().rssBytes() < 0 || r.rssAfterWarmUp().rssBytes() < 0
-                        ? null
-                        : Math.round(
-                                (r.rssEnd().rssBytes() - r.rssAfterWarmUp().rssBytes())
-                                        / (1024.0 * 1024.0)));
+                "heap_committed_after_warm_up_mb",
+                megabytes(r.rssAfterWarmUp().heapCommittedBytes()));
         m.put("heap_committed_end_mb", megabytes(r.rssEnd().heapCommittedBytes()));
 
         m.put("gflop_per_image", round(r.gflopPerImage(), 3));
@@ -159,18 +158,29 @@ public final class BenchReport {
                         r.get("e2e_over_seed_style")),
                 String.format(
                         Locale.ROOT,
-                        "memory       RSS %s MB at start, %s MB after warm-up, %s MB at the end"
-                                + " (growth %s MB)",
+                        "memory       RSS %s MB at start, %s MB after warm-up, %s MB after the"
+                                + " backlog, %s MB at the end (%s MB since warm-up, %s MB over the"
+                                + " steady state)",
                         r.get("rss_start_mb"),
                         r.get("rss_after_warm_up_mb"),
+                        r.get("rss_after_e2e_mb"),
                         r.get("rss_end_mb"),
-                        r.get("rss_growth_mb")),
+                        r.get("rss_growth_mb"),
+                        r.get("rss_steady_growth_mb")),
                 String.format(
                         Locale.ROOT,
                         "peak         %s GFLOP per image, host peak %s GFLOP/s: raw uses %s of it",
                         r.get("gflop_per_image"),
                         r.get("peak_gflops"),
                         r.get("raw_fraction_of_peak")));
+    }
+
+    /** RSS from {@code from} to {@code to} in MB, negative when it shrank; null when unknown. */
+    private static Long growth(RssSampler.Mark from, RssSampler.Mark to) {
+        if (from.rssBytes() < 0 || to.rssBytes() < 0) {
+            return null;
+        }
+        return Math.round((to.rssBytes() - from.rssBytes()) / (1024.0 * 1024.0));
     }
 
     private static Long megabytes(long bytes) {

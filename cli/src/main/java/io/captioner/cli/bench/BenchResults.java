@@ -31,6 +31,7 @@ import java.util.OptionalDouble;
  * @param duplicateCaptions captions received twice for one image
  * @param rssStart memory when the run started
  * @param rssAfterWarmUp memory after the app's warm-up
+ * @param rssAfterE2e memory after the end-to-end backlog
  * @param rssEnd memory after the steady state
  * @param rssMaxBytes largest RSS sampled
  * @param rssSamples RSS once a second
@@ -59,6 +60,7 @@ public record BenchResults(
         long duplicateCaptions,
         RssSampler.Mark rssStart,
         RssSampler.Mark rssAfterWarmUp,
+        RssSampler.Mark rssAfterE2e,
         RssSampler.Mark rssEnd,
         long rssMaxBytes,
         List<RssSampler.Sample> rssSamples,

@@ -132,6 +132,7 @@ public final class BenchRun {
                         pipeline.duplicates,
                         rss.markOf("start"),
                         rss.markOf("after_warm_up"),
+                        rss.markOf("after_e2e"),
                         rss.markOf("end"),
                         rss.maxBytes(),
                         rss.samples(),
@@ -267,6 +268,7 @@ public final class BenchRun {
                     AppMetrics before = AppMetrics.scrape(http, app.httpPort());
                     int n = settings.images();
                     result.e2e = load.backlog("end to end", "bench-e2e-", n, timeout(n, seedRate));
+                    rss.mark("after_e2e");
                     AppMetrics after = AppMetrics.scrape(http, app.httpPort());
                     result.avgBatchSize = after.meanSince(before, BATCH_SIZE_METRIC);
                     progress.accept(

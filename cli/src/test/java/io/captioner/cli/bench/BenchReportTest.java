@@ -69,7 +69,8 @@ class BenchReportTest {
                 0,
                 new RssSampler.Mark(100 * MB, 50 * MB),
                 new RssSampler.Mark(900 * MB, 400 * MB),
-                new RssSampler.Mark(880 * MB, 400 * MB),
+                new RssSampler.Mark(870 * MB, 400 * MB),
+                new RssSampler.Mark(880 * MB, 420 * MB),
                 950 * MB,
                 List.of(new RssSampler.Sample(0.5, 100 * MB)),
                 peak);
@@ -108,6 +109,9 @@ class BenchReportTest {
         assertThat(r.get("rss_after_warm_up_mb")).isEqualTo(900L);
         assertThat(r.get("rss_end_mb")).isEqualTo(880L);
         assertThat(r.get("rss_growth_mb")).isEqualTo(-20L);
+        assertThat(r.get("rss_steady_growth_mb")).isEqualTo(10L);
+        assertThat(r.get("heap_committed_after_warm_up_mb")).isEqualTo(400L);
+        assertThat(r.get("heap_committed_end_mb")).isEqualTo(420L);
         assertThat(r.get("rss_max_mb")).isEqualTo(950L);
         assertThat(r.get("rss_samples_s_mb")).isEqualTo(List.of(List.of(0.5, 100.0)));
     }
