@@ -30,6 +30,8 @@ public final class BenchReport {
         m.put("app_threads", r.appIntraOpThreads());
         m.put("stream_threads", r.streamThreads());
         m.put("host_cores", r.hostCores());
+        m.put("load_avg_start", r.loadStart() < 0 ? null : round(r.loadStart(), 2));
+        m.put("load_avg_end", r.loadEnd() < 0 ? null : round(r.loadEnd(), 2));
         m.put("images", r.images());
         m.put("image_size", r.settings().imageSize());
         m.put("image_bytes_mean", round(r.imageBytesMean(), 0));

@@ -36,6 +36,8 @@ import java.util.OptionalDouble;
  * @param rssMaxBytes largest RSS sampled
  * @param rssSamples RSS once a second
  * @param peak the host's FP32 peak, where it can be computed
+ * @param loadStart the host's one-minute load average when the run started, -1 if unknown
+ * @param loadEnd the same when it ended
  */
 public record BenchResults(
         BenchSettings settings,
@@ -64,7 +66,9 @@ public record BenchResults(
         RssSampler.Mark rssEnd,
         long rssMaxBytes,
         List<RssSampler.Sample> rssSamples,
-        Optional<HostPeak> peak) {
+        Optional<HostPeak> peak,
+        double loadStart,
+        double loadEnd) {
 
     /** The in-process result at the app's batch size: the raw figure. */
     public InProcessResult raw() {

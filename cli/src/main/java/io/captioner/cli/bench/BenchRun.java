@@ -11,6 +11,7 @@ import io.captioner.streams.CaptioningApp;
 import io.captioner.streams.config.StreamsAppConfig;
 import io.captioner.streams.processor.CaptioningTopology;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,7 @@ public final class BenchRun {
 
     /** Runs every stage; the figures of a stage that cannot finish end the run as a failure. */
     public BenchResults run() throws IOException, InterruptedException {
+        double loadStart = systemLoad();
         try (RssSampler rss = RssSampler.start(1000)) {
             rss.mark("start");
             int threads = applyThreads();
@@ -136,11 +138,21 @@ public final class BenchRun {
                         rss.markOf("end"),
                         rss.maxBytes(),
                         rss.samples(),
-                        HostPeak.detect(Runtime.getRuntime().availableProcessors()));
+                        HostPeak.detect(Runtime.getRuntime().availableProcessors()),
+                        loadStart,
+                        systemLoad());
             } finally {
                 deleteRecursively(runDir);
             }
         }
+    }
+
+    /**
+     * The host's one-minute load average, -1 where unknown: above the core count, other processes
+     * competed for the CPU and the figures are low.
+     */
+    private static double systemLoad() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /** Sets PyTorch's intra-op threads when asked, and returns the number in effect. */

@@ -73,7 +73,9 @@ class BenchReportTest {
                 new RssSampler.Mark(880 * MB, 420 * MB),
                 950 * MB,
                 List.of(new RssSampler.Sample(0.5, 100 * MB)),
-                peak);
+                peak,
+                0.5,
+                -1);
     }
 
     @Test
@@ -94,6 +96,8 @@ class BenchReportTest {
         assertThat(r.get("p99_ms")).isEqualTo(300.0);
         assertThat(r.get("steady_p99_ms")).isEqualTo(60.0);
         assertThat(r.get("date")).isEqualTo("2026-12-02T10:00:00Z");
+        assertThat(r.get("load_avg_start")).isEqualTo(0.5);
+        assertThat(r).containsEntry("load_avg_end", null);
         assertThat(r).doesNotContainKey("rss_samples_s_mb");
     }
 
