@@ -45,6 +45,7 @@ public final class BenchReport {
         m.put("raw_images", raw.images());
         m.put("raw_batch_p50_ms", round(raw.batchLatency().percentileMillis(50), 1));
         m.put("raw_batch_p99_ms", round(raw.batchLatency().percentileMillis(99), 1));
+        m.put("raw_decode_share", round(raw.decodeShare(), 3));
         m.put("seed_style_images_per_s", round(r.seedStyle().imagesPerSecond(), 1));
         m.put("seed_style_images", r.seedStyle().images());
 
@@ -113,6 +114,7 @@ public final class BenchReport {
             p.put("images_per_s", round(point.imagesPerSecond(), 1));
             p.put("batch_p50_ms", round(point.batchLatency().percentileMillis(50), 1));
             p.put("batch_p99_ms", round(point.batchLatency().percentileMillis(99), 1));
+            p.put("decode_share", round(point.decodeShare(), 3));
             sweep.add(p);
         }
         m.put("sweep", sweep);

@@ -368,13 +368,14 @@ public final class BenchRun {
     private static String describe(InProcessResult r) {
         return String.format(
                 Locale.ROOT,
-                "batch %d: %d images in %.1f s: %.1f images/s, %.0f ms per batch (p50), %.1f words"
-                        + " per caption",
+                "batch %d: %d images in %.1f s: %.1f images/s, %.0f ms per batch (p50), %.0f%%"
+                        + " decoding PNGs, %.1f words per caption",
                 r.batchSize(),
                 r.images(),
                 r.seconds(),
                 r.imagesPerSecond(),
                 r.batchLatency().percentileMillis(50),
+                100 * r.decodeShare(),
                 r.meanTokens());
     }
 
