@@ -1,5 +1,6 @@
 package io.captioner.cli;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.captioner.model.CaptionResult;
@@ -56,6 +57,9 @@ public final class CaptionCommand implements Callable<Integer> {
             description = "Print one JSON object per image instead of 'path<TAB>caption'.")
     boolean json;
 
+    @Option(names = "--device", paramLabel = "DEVICE", description = DeviceOption.DESCRIPTION)
+    String device;
+
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (JPEG, PNG, ...).")
     List<Path> images;
 
@@ -67,6 +71,7 @@ public final class CaptionCommand implements Callable<Integer> {
             err.println("caption: --beam must be >= 1, was " + beam);
             return 2;
         }
+        Device target = DeviceOption.parse(device);
         if (!Files.isRegularFile(model)) {
             err.println("caption: model file not found: " + model);
             return 2;
@@ -74,7 +79,7 @@ public final class CaptionCommand implements Callable<Integer> {
         DecodingOptions options = beam == 1 ? DecodingOptions.greedy() : DecodingOptions.beam(beam);
         ObjectMapper mapper = new ObjectMapper();
         int failures = 0;
-        try (Captioner captioner = Captioner.load(model)) {
+        try (Captioner captioner = Captioner.load(model, target)) {
             List<Path> batchPaths = new ArrayList<>();
             List<BufferedImage> batch = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             CaptionsCommand.class,
             FailuresCommand.class,
             ModelsCommand.class,
+            ImportCommand.class,
             BenchCommand.class
         })
 public final class CaptionerCli implements Runnable {
@@ -33,6 +34,7 @@ public final class CaptionerCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CaptionerCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(new UserErrorHandler());
         return cl;
     }
 

@@ -108,6 +108,12 @@ public final class DemoCommand implements Callable<Integer> {
                     "Seconds to wait for every caption and failure (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            description = "Where the demo trains and serves: " + DeviceOption.DESCRIPTION)
+    String device;
+
     private static final long TRAIN_SEED = 1;
     private static final long DEMO_SEED = 2026;
 
@@ -115,6 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // Training and the in-process streams app both load models without an explicit device.
+        DeviceOption.applyToProcess(device);
         Files.createDirectories(workDir);
         Path modelFile = model != null ? model : demoModel(err);
 

@@ -1,11 +1,13 @@
 package io.captioner.cli;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.captioner.model.Captioner;
 import io.captioner.model.DecodingOptions;
 import io.captioner.model.data.CaptionedImage;
 import io.captioner.model.data.DatasetException;
 import io.captioner.model.data.DatasetSpec;
+import io.captioner.model.data.DatasetSplit;
 import io.captioner.model.eval.CaptionEvaluator;
 import io.captioner.model.eval.EvaluationReport;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,8 +50,19 @@ public final class EvaluateCommand implements Callable<Integer> {
             names = "--dataset",
             paramLabel = "SPEC",
             required = true,
-            description = "synthetic:SEED or flickr8k:DIR.")
+            description = DatasetSpec.FORMS + " (model/DATASETS.md).")
     String dataset;
+
+    @Option(
+            names = "--split",
+            paramLabel = "SPLIT",
+            description =
+                    "train, validation, test or all; default: test for a dataset with splits"
+                            + " (Karpathy's), else all images.")
+    String split;
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = DeviceOption.DESCRIPTION)
+    String device;
 
     @Option(
             names = "--images",
@@ -103,6 +117,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             err.println("evaluate: --beam must be >= 1, was " + beam);
             return 2;
         }
+        Device target = DeviceOption.parse(device);
         if (!Files.isRegularFile(model)) {
             err.println("evaluate: model file not found: " + model);
             return 2;
@@ -116,7 +131,19 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         try {
             DatasetSpec datasetSpec = DatasetSpec.parse(dataset);
-            data = datasetSpec.load(images);
+            Optional<DatasetSplit> chosen;
+            if (split == null) {
+                chosen =
+                        datasetSpec.hasSplits() ? Optional.of(DatasetSplit.TEST) : Optional.empty();
+            } else {
+                chosen =
+                        split.equalsIgnoreCase("all")
+                                ? Optional.empty()
+                                : Optional.of(DatasetSplit.parse(split));
+            }
+            chosen.ifPresent(
+                    s -> err.println("evaluate: the " + s.label() + " split of " + dataset));
+            data = datasetSpec.load(images, chosen);
             evaluator =
                     CaptionEvaluator.builder()
                             .optBatchSize(batchSize)
@@ -130,7 +157,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             return 2;
         }
         EvaluationReport report;
-        try (Captioner captioner = Captioner.load(model)) {
+        try (Captioner captioner = Captioner.load(model, target)) {
             report = evaluator.evaluate(captioner, decoding, data);
         } catch (IOException e) {
             err.println();

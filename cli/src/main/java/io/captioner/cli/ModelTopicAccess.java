@@ -8,7 +8,6 @@ import io.captioner.modeltopic.ModelSigning;
 import io.captioner.modeltopic.ModelTopicReader;
 import io.captioner.modeltopic.SigningKey;
 import io.captioner.schemas.Topics;
-import io.captioner.schemas.serde.AvroSerdeConfig;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,10 +55,7 @@ final class ModelTopicAccess {
         this.options = options;
         this.topics =
                 Topics.builder()
-                        .setSerdeConfig(
-                                Map.of(
-                                        AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
-                                        kafka.registry()))
+                        .setSerdeConfig(kafka.serdeConfig())
                         .optNamePrefix(options.topicPrefix())
                         .build();
     }
@@ -169,6 +165,10 @@ final class ModelTopicAccess {
         } catch (Failure e) {
             err.println(name + ": " + e.getMessage());
             return e.exitCode;
+        } catch (UserException e) {
+            // Bad client settings (--config, --registry), as for every client command.
+            err.println(name + ": " + e.getMessage());
+            return e.exitCode();
         } catch (ModelPublishException e) {
             err.println(name + ": " + firstLine(e.getMessage()));
             return e.reason() == ModelPublishException.Reason.BAD_ARTIFACT
@@ -192,11 +192,10 @@ final class ModelTopicAccess {
         int millis = options.timeoutSeconds() * 1000;
         // Bounds metadata lookups, topic creation and offset queries, so a dead broker fails the
         // command within --timeout instead of the clients' minute-long defaults.
-        return Map.of(
-                CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                millis,
-                CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG,
-                Math.min(millis, 30_000));
+        Map<String, Object> config = new java.util.HashMap<>(kafka.kafkaConfig());
+        config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+        config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 30_000));
+        return config;
     }
 
     private static String kafkaMessage(KafkaException e, KafkaOptions kafka) {

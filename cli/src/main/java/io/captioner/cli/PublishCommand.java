@@ -8,7 +8,6 @@ import io.captioner.schemas.EventValidation;
 import io.captioner.schemas.InvalidEventException;
 import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
-import io.captioner.schemas.serde.AvroSerdeConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -135,14 +134,11 @@ public final class PublishCommand implements Callable<Integer> {
             err.flush();
             return CommandLine.ExitCode.USAGE;
         }
-        Topics topics =
-                Topics.builder()
-                        .setSerdeConfig(
-                                Map.of(
-                                        AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
-                                        kafka.registry()))
-                        .optNamePrefix(topicPrefix)
-                        .build();
+        if (images.isEmpty()) {
+            // collect() has said why; publishing nothing is not a success.
+            return CommandLine.ExitCode.USAGE;
+        }
+        Topics topics = kafka.settings().topics(topicPrefix);
         return send(topics.images(), images, err);
     }
 
@@ -232,14 +228,20 @@ public final class PublishCommand implements Callable<Integer> {
     }
 
     private Properties producerConfig() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "captioner-cli-publish");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
-        return props;
+        return kafka.settings()
+                .client(
+                        Map.of(
+                                ProducerConfig.CLIENT_ID_CONFIG,
+                                "captioner-cli-publish",
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                                true,
+                                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                                MAX_BLOCK_MS,
+                                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                                DELIVERY_TIMEOUT_MS),
+                        Map.of());
     }
 
     private ImageEvent toEvent(ImageFile image) throws IOException {
@@ -337,7 +339,7 @@ public final class PublishCommand implements Callable<Integer> {
             }
         }
         if (images.isEmpty()) {
-            err.println("publish: no image files found");
+            err.println("publish: no image files found: nothing to publish");
         }
         err.flush();
         return images;

@@ -2,9 +2,17 @@ package io.captioner.cli;
 
 import io.captioner.stack.LocalStack;
 import io.captioner.stack.StackException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,39 +38,47 @@ public final class StackCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** Keys of the {@code --config} file, each the name of the flag without its dashes. */
+    static final List<String> CONFIG_KEYS =
+            List.of("data.dir", "temporary", "kafka.port", "registry.port", "host");
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Properties file with data.dir, temporary, kafka.port, registry.port, host"
+                            + " (e.g. config/local-stack.properties); flags override it.")
+    Path config;
+
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
-            defaultValue = ".captioner/kafka",
-            description = "Kafka data directory, kept across restarts (default: ${DEFAULT-VALUE}).")
+            description = "Kafka data directory, kept across restarts (default: .captioner/kafka).")
     Path dataDir;
 
     @Option(
             names = "--temporary",
             description = "Use a temporary data directory that is deleted on exit.")
-    boolean temporary;
+    Boolean temporary;
 
     @Option(
             names = "--kafka-port",
             paramLabel = "PORT",
-            defaultValue = "9092",
-            description = "Kafka port, 0 = any free port (default: ${DEFAULT-VALUE}).")
-    int kafkaPort;
+            description = "Kafka port, 0 = any free port (default: 9092).")
+    Integer kafkaPort;
 
     @Option(
             names = "--registry-port",
             paramLabel = "PORT",
-            defaultValue = "8081",
-            description = "Schema registry port, 0 = any free port (default: ${DEFAULT-VALUE}).")
-    int registryPort;
+            description = "Schema registry port, 0 = any free port (default: 8081).")
+    Integer registryPort;
 
     @Option(
             names = "--host",
             paramLabel = "HOST",
-            defaultValue = "127.0.0.1",
             description =
-                    "Host advertised to Kafka clients and in the registry URL"
-                            + " (default: ${DEFAULT-VALUE}).")
+                    "Host advertised to Kafka clients and in the registry URL (default:"
+                            + " 127.0.0.1).")
     String host;
 
     @Override
@@ -111,20 +127,72 @@ public final class StackCommand implements Callable<Integer> {
     }
 
     private LocalStack build() {
+        Map<String, String> file = readConfig();
         try {
             LocalStack.Builder builder =
                     LocalStack.builder()
-                            .optKafkaPort(kafkaPort)
-                            .optRegistryPort(registryPort)
-                            .optHost(host);
-            if (temporary) {
+                            .optKafkaPort(
+                                    kafkaPort != null ? kafkaPort : port(file, "kafka.port", 9092))
+                            .optRegistryPort(
+                                    registryPort != null
+                                            ? registryPort
+                                            : port(file, "registry.port", 8081))
+                            .optHost(host != null ? host : file.getOrDefault("host", "127.0.0.1"));
+            boolean temp =
+                    temporary != null
+                            ? temporary
+                            : Boolean.parseBoolean(file.getOrDefault("temporary", "false"));
+            if (temp) {
                 builder.optTemporary();
             } else {
-                builder.optDataDir(dataDir);
+                builder.optDataDir(
+                        dataDir != null
+                                ? dataDir
+                                : Path.of(file.getOrDefault("data.dir", ".captioner/kafka")));
             }
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private Map<String, String> readConfig() {
+        if (config == null) {
+            return Map.of();
+        }
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(config)) {
+            props.load(in);
+        } catch (NoSuchFileException e) {
+            throw new UserException("--config " + config + ": no such file");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserException("--config " + config + ": cannot read it: " + e.getMessage());
+        }
+        Map<String, String> values = new HashMap<>();
+        for (String key : props.stringPropertyNames()) {
+            if (!CONFIG_KEYS.contains(key)) {
+                throw new UserException(
+                        "--config "
+                                + config
+                                + ": unknown key '"
+                                + key
+                                + "'; known: "
+                                + CONFIG_KEYS);
+            }
+            values.put(key, props.getProperty(key).trim());
+        }
+        return values;
+    }
+
+    private int port(Map<String, String> file, String key, int defaultPort) {
+        String value = file.get(key);
+        if (value == null) {
+            return defaultPort;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UserException("--config " + config + ": " + key + " must be a port number");
         }
     }
 

@@ -5,6 +5,7 @@ import io.captioner.streams.config.StreamsAppConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,12 +38,6 @@ public final class StreamsCommand implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
 
     @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "Properties file with the app's configuration.")
-    Path config;
-
-    @Option(
             names = "--http-port",
             paramLabel = "PORT",
             description = "Port of the ops endpoint (/health, /ready, /metrics, /model); 0 = any.")
@@ -72,10 +67,19 @@ public final class StreamsCommand implements Callable<Integer> {
                             + " models they signed (captioner.model.trusted.keys.dir).")
     Path trustedKeys;
 
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            description =
+                    "Where the served models run, every hot-swapped version included: "
+                            + DeviceOption.DESCRIPTION)
+    String device;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        DeviceOption.applyToProcess(device);
         StreamsAppConfig appConfig;
         try {
             appConfig = buildConfig();
@@ -129,16 +133,21 @@ public final class StreamsCommand implements Callable<Integer> {
 
     private StreamsAppConfig buildConfig() {
         StreamsAppConfig.Builder builder = StreamsAppConfig.builder();
-        if (config != null) {
-            builder.optPropertiesFile(config);
+        // --config is the app's configuration file: its keys and the client settings of every
+        // other command (security.protocol, sasl.*, ssl.*, basic.auth.*, schema.registry.ssl.*),
+        // which the app passes through to Kafka Streams and the serdes.
+        if (kafka.configFile() != null) {
+            builder.optPropertiesFile(kafka.configFile());
         }
-        builder.optEnvironment(System.getenv());
-        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        if (parsed.hasMatchedOption("--bootstrap")) {
-            builder.optOverride(StreamsAppConfig.BOOTSTRAP_SERVERS, kafka.bootstrap());
+        Map<String, String> environment = System.getenv();
+        builder.optEnvironment(environment);
+        // The client settings' environment variables, as every client command reads them.
+        builder.optOverrides(ClientSettings.environmentSettings(environment));
+        if (kafka.bootstrapGiven()) {
+            builder.optOverride(StreamsAppConfig.BOOTSTRAP_SERVERS, kafka.bootstrap);
         }
-        if (parsed.hasMatchedOption("--registry")) {
-            builder.optOverride(StreamsAppConfig.SCHEMA_REGISTRY_URL, kafka.registry());
+        if (kafka.registryGiven()) {
+            builder.optOverride(StreamsAppConfig.SCHEMA_REGISTRY_URL, kafka.registry);
         }
         if (httpPort != null) {
             builder.optOverride(StreamsAppConfig.HTTP_PORT, httpPort);

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
-import io.captioner.schemas.serde.AvroSerdeConfig;
+import io.captioner.schemas.registry.SchemaRegistryConnectionException;
+import io.captioner.schemas.registry.SchemaRegistryException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -100,6 +101,7 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
     private volatile boolean stopRequested;
     private volatile Consumer<byte[], byte[]> consumer;
     private boolean topicWasMissing;
+    private long skipped;
 
     /** The topic to print. */
     abstract Topic<String, V> topic(Topics topics);
@@ -123,7 +125,7 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
     }
 
     @Override
-    public final Integer call() {
+    public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.name();
         if (timeoutSeconds != null && timeoutSeconds <= 0) {
@@ -134,14 +136,7 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--max-records must be positive, got " + maxRecords);
         }
-        Topics topics =
-                Topics.builder()
-                        .setSerdeConfig(
-                                Map.of(
-                                        AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
-                                        kafka.registry()))
-                        .optNamePrefix(topicPrefix)
-                        .build();
+        Topics topics = kafka.settings().topics(topicPrefix);
         Topic<String, V> topic = topic(topics);
         Thread hook = new Thread(this::stopAndAwait, "captioner-" + name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -154,10 +149,10 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
             if (stopRequested) {
                 return CommandLine.ExitCode.OK;
             }
-            return run(opened, topic, err);
+            return withSkipped(run(opened, topic, err), err);
         } catch (WakeupException e) {
             // Only stop() wakes the consumer up: a requested stop is a normal end.
-            return CommandLine.ExitCode.OK;
+            return withSkipped(CommandLine.ExitCode.OK, err);
         } catch (KafkaException e) {
             err.println(name + ": Kafka error (bootstrap " + kafka.bootstrap() + "): " + e);
             return 1;
@@ -240,7 +235,26 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
         }
     }
 
-    /** Prints one record; unreadable ones are reported on stderr instead. */
+    /** A command that skipped records it could not read did not do what it was asked: exit 1. */
+    private int withSkipped(int code, PrintWriter err) {
+        if (code != CommandLine.ExitCode.OK || skipped == 0) {
+            return code;
+        }
+        err.printf(
+                Locale.ROOT,
+                "%s: %d unreadable record%s skipped%n",
+                spec.name(),
+                skipped,
+                skipped == 1 ? " was" : "s were");
+        return 1;
+    }
+
+    /**
+     * Prints one record; unreadable ones are reported on stderr and counted instead.
+     *
+     * @throws UserException when the registry is unreachable or refuses the client, which would
+     *     make every record unreadable
+     */
     private boolean print(
             ConsumerRecord<byte[], byte[]> record,
             Deserializer<V> values,
@@ -249,6 +263,7 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         if (record.value() == null) {
+            // A tombstone is a record without a value, not an unreadable one.
             err.println(spec.name() + ": skipping record " + where + " without a value");
             return false;
         }
@@ -257,6 +272,12 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
             V value = values.deserialize(record.topic(), record.headers(), record.value());
             line = json ? JSON.writeValueAsString(jsonObject(key, value)) : humanLine(key, value);
         } catch (RuntimeException | JsonProcessingException e) {
+            String registryDown = registryFailure(e);
+            if (registryDown != null) {
+                throw new UserException(
+                        1, "cannot read " + where + " and the rest: " + registryDown);
+            }
+            skipped++;
             err.println(
                     spec.name() + ": skipping unreadable record " + where + ": " + e.getMessage());
             return false;
@@ -308,6 +329,23 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
         return null;
     }
 
+    /**
+     * Why the registry, not the record, failed (unreachable, credentials refused, server error), or
+     * null when the record itself is unreadable.
+     */
+    static String registryFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryConnectionException) {
+                return t.getMessage() + " (is the schema registry running? see --registry)";
+            }
+            if (t instanceof SchemaRegistryException r
+                    && (r.httpStatus() == 401 || r.httpStatus() == 403 || r.httpStatus() >= 500)) {
+                return t.getMessage();
+            }
+        }
+        return null;
+    }
+
     private static boolean caughtUp(
             Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
@@ -319,17 +357,22 @@ abstract class TopicTailCommand<V> implements Callable<Integer> {
     }
 
     private Properties consumerConfig(String name) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "captioner-cli-" + name);
-        props.put(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // Reading must never create the topic under the app's feet with broker defaults.
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return props;
+        return kafka.settings()
+                .client(
+                        Map.of(
+                                ConsumerConfig.CLIENT_ID_CONFIG,
+                                "captioner-cli-" + name,
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest"),
+                        Map.of(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT),
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false,
+                                // Reading must never create the topic under the app's feet with
+                                // broker defaults.
+                                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                                false));
     }
 
     /** The shutdown hook: wakes the loop up and lets it close the consumer before the JVM ends. */

@@ -6,15 +6,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.captioner.model.Captioner;
 import io.captioner.model.artifact.TrainingSummary;
 import io.captioner.model.data.CaptionedImage;
+import io.captioner.model.data.DatasetListing;
 import io.captioner.model.data.DatasetSpec;
+import io.captioner.model.data.DatasetSplit;
+import io.captioner.model.nn.EncoderType;
 import io.captioner.model.train.CaptionTrainer;
 import io.captioner.model.train.TrainingListener;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,7 +49,11 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--dataset",
             required = true,
             paramLabel = "SPEC",
-            description = "synthetic:SEED or flickr8k:DIR.")
+            description =
+                    DatasetSpec.FORMS
+                            + " (model/DATASETS.md). A dataset with splits (Karpathy's, COCO's"
+                            + " train/val files) trains on its train split and validates on its"
+                            + " validation split.")
     String dataset;
 
     @Option(
@@ -186,10 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Continue training from this model artifact.")
     Path warmStart;
 
-    @Option(
-            names = "--device",
-            paramLabel = "DEVICE",
-            description = "cpu, gpu or gpu0..; default: a GPU when present, else the CPU.")
+    @Option(names = "--device", paramLabel = "DEVICE", description = DeviceOption.DESCRIPTION)
     String device;
 
     @Option(names = "--json", description = "Print a JSON summary as the last stdout line.")
@@ -203,21 +210,49 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("--images must be at least 2");
             return 2;
         }
-        List<CaptionedImage> all;
+        Device target = DeviceOption.parse(device);
+        checkEncoderOptions();
+        checkOutput();
+        DatasetSpec spec;
         try {
-            all = DatasetSpec.parse(dataset).load(images);
+            spec = DatasetSpec.parse(dataset);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
         }
-        List<CaptionedImage> shuffled = new ArrayList<>(all);
-        Collections.shuffle(shuffled, new Random(seed));
-        int validationCount = shuffled.size() >= 10 ? Math.max(1, shuffled.size() / 10) : 0;
-        List<CaptionedImage> validation = shuffled.subList(0, validationCount);
-        List<CaptionedImage> train = shuffled.subList(validationCount, shuffled.size());
+        List<CaptionedImage> train;
+        List<CaptionedImage> validation;
+        DatasetListing listing = spec instanceof DatasetSpec.Listed listed ? listed.list() : null;
+        int wantedValidation = images >= 10 ? Math.max(1, images / 10) : 0;
+        if (listing != null
+                && listing.hasSplits()
+                && wantedValidation > 0
+                && !listing.entries(Optional.of(DatasetSplit.VALIDATION)).isEmpty()) {
+            train =
+                    listing.decode(images - wantedValidation, Optional.of(DatasetSplit.TRAIN))
+                            .images();
+            validation =
+                    listing.decode(wantedValidation, Optional.of(DatasetSplit.VALIDATION)).images();
+            err.printf(
+                    Locale.ROOT,
+                    "dataset %s: %d images of its train split, %d of its validation split%n",
+                    dataset,
+                    train.size(),
+                    validation.size());
+        } else {
+            List<CaptionedImage> all =
+                    listing != null
+                            ? listing.decode(images, Optional.of(DatasetSplit.TRAIN)).images()
+                            : spec.load(images);
+            List<CaptionedImage> shuffled = new ArrayList<>(all);
+            Collections.shuffle(shuffled, new Random(seed));
+            int validationCount = shuffled.size() >= 10 ? Math.max(1, shuffled.size() / 10) : 0;
+            validation = shuffled.subList(0, validationCount);
+            train = shuffled.subList(validationCount, shuffled.size());
+        }
 
         long started = System.nanoTime();
-        Captioner warm = warmStart == null ? null : Captioner.load(warmStart, device());
+        Captioner warm = warmStart == null ? null : loadWarmStart(target);
         try {
             CaptionTrainer.Builder builder =
                     CaptionTrainer.builder()
@@ -236,7 +271,7 @@ public final class TrainCommand implements Callable<Integer> {
                             .optVocabMinCount(vocabMinCount)
                             .optSeed(seed)
                             .optModelName(name)
-                            .optDevice(device())
+                            .optDevice(target)
                             .optEncoderWeights(encoderWeights)
                             .optAllowRandomEncoderWeights(allowRandomEncoderWeights)
                             .optListener(new ProgressBar(err));
@@ -290,8 +325,57 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Device device() {
-        return device == null ? null : Device.fromName(device);
+    /** The mistakes the trainer would only find after the dataset is loaded, caught first. */
+    private void checkEncoderOptions() {
+        EncoderType type;
+        try {
+            type = EncoderType.fromId(encoder);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--encoder: " + e.getMessage());
+        }
+        if (encoderWeights != null && !Files.isRegularFile(encoderWeights)) {
+            throw new UserException("--encoder-weights " + encoderWeights + ": no such file");
+        }
+        if (warmStart != null) {
+            if (!Files.isRegularFile(warmStart)) {
+                throw new UserException("--warm-start " + warmStart + ": no such file");
+            }
+            return;
+        }
+        if (type.trainable() && encoderWeights != null) {
+            throw new UserException(
+                    "--encoder "
+                            + type.id()
+                            + " is trained from scratch and takes no --encoder-weights");
+        }
+        if (!type.trainable() && encoderWeights == null && !allowRandomEncoderWeights) {
+            throw new UserException(
+                    "--encoder "
+                            + type.id()
+                            + " is a frozen pretrained network: give its weights with"
+                            + " --encoder-weights FILE (a TorchScript .pt feature extractor or a DJL"
+                            + " ResNetV1 .params file), or --allow-random-encoder-weights to train"
+                            + " on random features (meaningless captions)");
+        }
+    }
+
+    private void checkOutput() {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new UserException("--out " + out + ": directory " + parent + " does not exist");
+        }
+        if (Files.isDirectory(out)) {
+            throw new UserException("--out " + out + " is a directory; give a file name");
+        }
+    }
+
+    private Captioner loadWarmStart(Device target) {
+        try {
+            return Captioner.load(warmStart, target);
+        } catch (IOException e) {
+            throw new UserException(
+                    "--warm-start " + warmStart + ": not a captioner model: " + e.getMessage());
+        }
     }
 
     private static void putNumber(ObjectNode node, String field, double value) {
@@ -302,16 +386,26 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One self-overwriting stderr line per epoch: batch, loss and estimated time left. */
+    /**
+     * One self-overwriting stderr line per epoch on a terminal (batch, loss, estimated time left);
+     * elsewhere one plain line per epoch, without escape codes.
+     */
     static final class ProgressBar implements TrainingListener {
         private static final int WIDTH = 24;
         private final PrintWriter err;
+        private final boolean terminal;
         private final long started = System.nanoTime();
         private int epochs;
         private long batchesDone;
+        private int batchesPerEpoch;
 
         ProgressBar(PrintWriter err) {
+            this(err, Progress.stderrIsTerminal());
+        }
+
+        ProgressBar(PrintWriter err, boolean terminal) {
             this.err = err;
+            this.terminal = terminal;
         }
 
         @Override
@@ -322,6 +416,10 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void onBatch(int epoch, int batch, int batches, double loss) {
             batchesDone++;
+            this.batchesPerEpoch = batches;
+            if (!terminal) {
+                return;
+            }
             double elapsed = (System.nanoTime() - started) / 1e9;
             long remaining = (long) (epochs - epoch) * batches + (batches - batch);
             double eta = elapsed / batchesDone * remaining;
@@ -342,6 +440,20 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onEpochEnd(int epoch, double trainLoss, double validationLoss) {
+            if (!terminal) {
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                long remaining = (long) (epochs - epoch) * batchesPerEpoch;
+                err.printf(
+                        Locale.ROOT,
+                        "epoch %d/%d train %.4f validation %.4f ETA %s%n",
+                        epoch,
+                        epochs,
+                        trainLoss,
+                        validationLoss,
+                        duration(elapsed / Math.max(1, batchesDone) * remaining));
+                err.flush();
+                return;
+            }
             err.printf(Locale.ROOT, "  train %.4f validation %.4f%n", trainLoss, validationLoss);
             err.flush();
         }

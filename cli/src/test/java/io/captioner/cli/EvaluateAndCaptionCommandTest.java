@@ -110,9 +110,9 @@ class EvaluateAndCaptionCommandTest {
 
     @Test
     void shouldRejectBadDatasetAndMissingModelWithUsageCode() {
-        assertThat(run("evaluate", "--model", modelFile.toString(), "--dataset", "coco:1"))
+        assertThat(run("evaluate", "--model", modelFile.toString(), "--dataset", "imagenet:1"))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("expected synthetic:SEED or flickr8k:DIR");
+        assertThat(err.toString()).contains("expected synthetic:SEED, flickr8k:DIR, flickr30k:DIR");
         assertThat(
                         run(
                                 "evaluate",

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.captioner.events.CaptionEvent;
 import io.captioner.events.CaptionFailure;
 import io.captioner.events.FailureReason;
+import io.captioner.events.ImageEvent;
 import io.captioner.schemas.Fixtures;
 import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +29,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -75,7 +80,9 @@ class TopicTailCommandsIT {
 
         CliRun run = tail("captions", "json.", "--from-beginning", "--json");
 
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        // a command that skipped what it could not read says so and exits non-zero
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("captions: 1 unreadable record was skipped");
         List<JsonNode> lines = parse(run.outLines());
         assertThat(lines)
                 .extracting(n -> n.get("id").asText())
@@ -292,7 +299,8 @@ class TopicTailCommandsIT {
 
         CliRun run = tail("failures", "dlq.", "--from-beginning", "--json");
 
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("failures: 1 unreadable record was skipped");
         List<JsonNode> lines = parse(run.outLines());
         assertThat(lines).hasSize(2);
         JsonNode known = lines.get(0);
@@ -311,6 +319,39 @@ class TopicTailCommandsIT {
     }
 
     @Test
+    void shouldExitNonZeroWithOneLineWhenTheRegistryIsDown() throws Exception {
+        // given captions on the topic and a registry URL where nothing listens
+        Topics topics = createTopics("down.");
+        produceCommitted(topics.captions(), caption("img-1"), caption("img-2"));
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+
+        // when
+        CliRun run =
+                CliRun.of(
+                        "captions",
+                        "--bootstrap",
+                        stack.bootstrapServers(),
+                        "--registry",
+                        "http://127.0.0.1:" + closedPort,
+                        "--topic-prefix",
+                        "down.",
+                        "--from-beginning");
+
+        // then one line, no stack trace, nothing printed as read
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip().lines())
+                .singleElement()
+                .asString()
+                .startsWith("captioner captions: cannot read down.captions-0@0 and the rest:")
+                .contains("Schema registry unreachable")
+                .contains("see --registry");
+    }
+
+    @Test
     void shouldPrintFailuresAsTabSeparatedLinesByDefault() throws Exception {
         Topics topics = createTopics("dlqhuman.");
         produceCommitted(topics.captionsDlq(), Fixtures.failure());
@@ -321,6 +362,115 @@ class TopicTailCommandsIT {
         assertThat(run.outLines())
                 .containsExactly(
                         "img-9\tUNDECODABLE_IMAGE\tnot a JPEG: bad SOI marker\timages-2@12345");
+    }
+
+    @Test
+    void shouldReplayEachDeadLetterOnceAcrossRunsWhetherFilteredByReasonOrNot() throws Exception {
+        // given dead letters of two reasons, one whose original is only referenced (still on
+        // images) and one whose referenced original is gone
+        Topics topics = createTopics("replay.");
+        String images = topics.images().name();
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                stack.bootstrapServers()))) {
+            admin.createTopics(List.of(topics.images().newTopic())).all().get();
+        }
+        byte[] a = imageBytes(topics, "img-a");
+        byte[] b = imageBytes(topics, "img-b");
+        byte[] big = imageBytes(topics, "img-big");
+        long bigOffset = produceRaw(images, 0, "img-big", big);
+        produceCommitted(
+                topics.captionsDlq(),
+                deadLetter("img-a", FailureReason.FETCH_FAILED, a, null),
+                deadLetter("img-b", FailureReason.UNDECODABLE_IMAGE, b, null),
+                deadLetter("img-big", FailureReason.FETCH_FAILED, null, images + "/0@" + bigOffset),
+                deadLetter("img-gone", FailureReason.MODEL_ERROR, null, images + "/0@999"));
+
+        // when / then: a filtered replay replays that reason only, the referenced one fetched
+        CliRun fetchFailed = tail("failures", "replay.", "--replay", "--reason", "FETCH_FAILED");
+        assertThat(fetchFailed.exitCode()).as(fetchFailed.err()).isZero();
+        assertThat(fetchFailed.outLines())
+                .extracting(line -> line.split("\t")[0])
+                .containsExactly("img-a", "img-big");
+
+        // and running it again replays nothing
+        CliRun again = tail("failures", "replay.", "--replay", "--reason", "fetch_failed");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).isEmpty();
+        assertThat(again.err()).contains("replayed 0 dead letters");
+
+        // and an unfiltered replay does the rest once, reporting what it cannot replay
+        CliRun rest = tail("failures", "replay.", "--replay");
+        assertThat(rest.exitCode()).isEqualTo(1);
+        assertThat(rest.outLines())
+                .singleElement()
+                .asString()
+                .startsWith("img-b\tUNDECODABLE_IMAGE\treplay.captions-dlq-0@1\t" + images);
+        assertThat(rest.err())
+                .contains("cannot replay img-gone from replay.captions-dlq-0@3")
+                .contains("no longer retained")
+                .contains(
+                        "replayed 1 dead letter to replay.images; 1 could not be replayed, 2"
+                                + " replayed before");
+        CliRun last = tail("failures", "replay.", "--replay", "--dry-run");
+        assertThat(last.exitCode()).as(last.err()).isZero();
+        assertThat(last.out()).isEmpty();
+
+        // and images holds each original exactly once more, bytes unchanged
+        Map<String, List<byte[]>> replayed = readRaw(images);
+        assertThat(replayed.get("img-a")).singleElement().isEqualTo(a);
+        assertThat(replayed.get("img-b")).singleElement().isEqualTo(b);
+        assertThat(replayed.get("img-big"))
+                .hasSize(2)
+                .allSatisfy(v -> assertThat(v).isEqualTo(big));
+    }
+
+    private static byte[] imageBytes(Topics topics, String id) {
+        ImageEvent event = ImageEvent.newBuilder(Fixtures.inlineImage()).setImageId(id).build();
+        return topics.images().valueSerde().serializer().serialize(topics.images().name(), event);
+    }
+
+    private static CaptionFailure deadLetter(
+            String id, FailureReason reason, byte[] original, String ref) {
+        return CaptionFailure.newBuilder(Fixtures.failure())
+                .setImageId(id)
+                .setReason(reason)
+                .setOriginalKey(ByteBuffer.wrap(id.getBytes(StandardCharsets.UTF_8)))
+                .setOriginalValue(original == null ? null : ByteBuffer.wrap(original))
+                .setOriginalValueRef(ref)
+                .build();
+    }
+
+    private static long produceRaw(String topic, int partition, String key, byte[] value)
+            throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            return producer.send(
+                            new ProducerRecord<>(
+                                    topic, partition, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get()
+                    .offset();
+        }
+    }
+
+    /** Committed values of every partition of {@code topic} by key. */
+    private static Map<String, List<byte[]>> readRaw(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        Map<String, List<byte[]>> values = new java.util.HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record :
+                TopicRecords.readAll(
+                        props, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            values.computeIfAbsent(
+                            new String(record.key(), StandardCharsets.UTF_8),
+                            k -> new ArrayList<>())
+                    .add(record.value());
+        }
+        return values;
     }
 
     private static CaptionEvent caption(String id) {

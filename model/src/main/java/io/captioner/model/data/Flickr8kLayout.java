@@ -1,7 +1,5 @@
 package io.captioner.model.data;
 
-import io.captioner.model.image.ImageDecoder;
-import io.captioner.model.image.ImageDecodingException;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
@@ -18,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.imageio.IIOImage;
@@ -62,7 +61,6 @@ public final class Flickr8kLayout {
     public static final String HEADER = "image,caption";
 
     private static final Logger LOG = LoggerFactory.getLogger(Flickr8kLayout.class);
-    private static final ImageDecoder DECODER = ImageDecoder.builder().build();
     private static final float JPEG_QUALITY = 0.95f;
     private static final List<String> IMAGE_DIR_CANDIDATES =
             List.of(
@@ -150,50 +148,29 @@ public final class Flickr8kLayout {
         if (maxImages < 1) {
             throw new IllegalArgumentException("maxImages must be >= 1, was " + maxImages);
         }
+        return ListingLoader.load(list(dir), maxImages, Optional.empty());
+    }
+
+    /**
+     * Lists the images and captions of a dataset directory without opening an image: entries in
+     * file-name order, each pointing at its expected file in the images directory.
+     *
+     * @throws DatasetException for a missing directory, captions file or images directory, or a
+     *     malformed row
+     */
+    public static DatasetListing list(Path dir) {
         Map<String, List<String>> captions = readCaptions(dir);
         Path imagesDir = imagesDir(dir);
-        List<CaptionedImage> loaded = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        List<String> undecodable = new ArrayList<>();
+        List<DatasetEntry> entries = new ArrayList<>(captions.size());
         for (Map.Entry<String, List<String>> entry : captions.entrySet()) {
-            if (loaded.size() >= maxImages) {
-                break;
-            }
-            String name = entry.getKey();
-            Path file = imagesDir.resolve(name);
-            if (!Files.isRegularFile(file)) {
-                missing.add(name);
-                continue;
-            }
-            BufferedImage image = decode(file);
-            if (image == null) {
-                undecodable.add(name);
-                continue;
-            }
-            loaded.add(new CaptionedImage(name, image, entry.getValue()));
+            entries.add(
+                    new DatasetEntry(
+                            entry.getKey(),
+                            imagesDir.resolve(entry.getKey()),
+                            entry.getValue(),
+                            Optional.empty()));
         }
-        if (!missing.isEmpty() || !undecodable.isEmpty()) {
-            LOG.warn(
-                    "skipped {} listed images in {}: {} missing (first: {}), {} undecodable"
-                            + " (first: {})",
-                    missing.size() + undecodable.size(),
-                    dir,
-                    missing.size(),
-                    missing.stream().limit(3).toList(),
-                    undecodable.size(),
-                    undecodable.stream().limit(3).toList());
-        }
-        if (loaded.isEmpty()) {
-            throw new DatasetException(
-                    "no image could be loaded from "
-                            + imagesDir
-                            + ": "
-                            + missing.size()
-                            + " missing, "
-                            + undecodable.size()
-                            + " undecodable");
-        }
-        return new ImportResult(loaded, missing, undecodable);
+        return new DatasetListing("flickr8k", imagesDir.toString(), entries, List.of());
     }
 
     /**
@@ -367,19 +344,6 @@ public final class Flickr8kLayout {
                 "no images directory in " + dir + ": expected " + dir.resolve(IMAGES_DIR));
     }
 
-    /** Decodes an image to TYPE_INT_RGB, or returns null when it cannot be decoded. */
-    private static BufferedImage decode(Path file) {
-        try {
-            return DECODER.decode(file).image();
-        } catch (ImageDecodingException e) {
-            LOG.debug("cannot decode {}: {} ({})", file, e.getMessage(), e.reason());
-            return null;
-        } catch (IOException e) {
-            LOG.debug("cannot read {}: {}", file, e.toString());
-            return null;
-        }
-    }
-
     private static BufferedImage toRgb(BufferedImage image) {
         if (image.getType() == BufferedImage.TYPE_INT_RGB) {
             return image;
@@ -417,7 +381,7 @@ public final class Flickr8kLayout {
         return lower.endsWith(".jpg") || lower.endsWith(".jpeg") ? id : id + ".jpg";
     }
 
-    private static boolean isPlainFileName(String name) {
+    static boolean isPlainFileName(String name) {
         if (name.isEmpty() || name.equals(".") || name.equals("..")) {
             return false;
         }

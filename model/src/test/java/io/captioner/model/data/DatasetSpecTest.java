@@ -50,7 +50,17 @@ class DatasetSpecTest {
 
     @ParameterizedTest
     @ValueSource(
-            strings = {"", "synthetic", "synthetic:", "synthetic:abc", "flickr8k:", "coco:1", "8"})
+            strings = {
+                "",
+                "synthetic",
+                "synthetic:",
+                "synthetic:abc",
+                "flickr8k:",
+                "coco:",
+                "karpathy:a.json",
+                "imagenet:1",
+                "8"
+            })
     void shouldRejectMalformedSpecsNamingTheAcceptedForms(String spec) {
         assertThatThrownBy(() -> DatasetSpec.parse(spec))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,11 +14,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
@@ -52,6 +55,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private static final Logger LOG = LoggerFactory.getLogger(RestSchemaRegistryClient.class);
 
     private final List<URI> baseUrls;
+    private final String authorization;
     private final HttpClient http;
     private final Duration requestTimeout;
     private final int maxRetries;
@@ -65,17 +69,28 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private record SubjectSchema(String subject, Schema schema) {}
 
     private RestSchemaRegistryClient(Builder builder) {
-        this.baseUrls = List.copyOf(builder.baseUrls);
+        this.baseUrls =
+                builder.baseUrls.stream().map(RestSchemaRegistryClient::withoutUserInfo).toList();
+        this.authorization =
+                builder.userInfo == null
+                        ? null
+                        : "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(
+                                                builder.userInfo.getBytes(StandardCharsets.UTF_8));
         this.requestTimeout = builder.requestTimeout;
         this.maxRetries = builder.maxRetries;
         this.retryBackoff = builder.retryBackoff;
         this.maxRetryBackoff = builder.maxRetryBackoff;
         // HTTP/1.1: no h2c upgrade attempt, which some plain-HTTP registry servers mishandle.
-        this.http =
+        HttpClient.Builder http =
                 HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(builder.connectTimeout)
-                        .build();
+                        .connectTimeout(builder.connectTimeout);
+        if (builder.sslContext != null) {
+            http.sslContext(builder.sslContext);
+        }
+        this.http = http.build();
     }
 
     /** Starts a builder; {@link Builder#setBaseUrls} is required. */
@@ -83,7 +98,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return new Builder();
     }
 
-    /** The base URLs requests go to, in failover order. */
+    /** The base URLs requests go to, in failover order, without any user info. */
     public List<URI> baseUrls() {
         return baseUrls;
     }
@@ -198,6 +213,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             URI uri = URI.create(stripTrailingSlash(base.toString()) + path);
             HttpRequest.Builder request =
                     HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", ACCEPT);
+            if (authorization != null) {
+                // Preemptive, as Confluent's client does: a registry behind basic auth answers 401
+                // to anonymous requests instead of challenging.
+                request.header("Authorization", authorization);
+            }
             if (body != null) {
                 request.header("Content-Type", CONTENT_TYPE)
                         .method(method, HttpRequest.BodyPublishers.ofString(body));
@@ -287,15 +307,25 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         } catch (JsonProcessingException e) {
             // Not a Confluent error body (e.g. a proxy's HTML page): keep status and raw text.
         }
+        String hint = "";
+        if (status == 401) {
+            hint =
+                    authorization == null
+                            ? " (the registry wants credentials: set basic.auth.user.info)"
+                            : " (the registry refused the credentials of basic.auth.user.info)";
+        } else if (status == 403) {
+            hint = " (the registry's user lacks permission for this request)";
+        }
         String description =
                 String.format(
                         Locale.ROOT,
-                        "%s %s failed: HTTP %d, error code %d: %s",
+                        "%s %s failed: HTTP %d, error code %d: %s%s",
                         method,
                         uri,
                         status,
                         errorCode,
-                        message);
+                        message,
+                        hint);
         throw mapError(description, status, errorCode);
     }
 
@@ -367,6 +397,25 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
     }
 
+    /** The URL without {@code user:password@}, so credentials never reach a message or a log. */
+    static URI withoutUserInfo(URI url) {
+        if (url.getRawUserInfo() == null) {
+            return url;
+        }
+        try {
+            return new URI(
+                    url.getScheme(),
+                    null,
+                    url.getHost(),
+                    url.getPort(),
+                    url.getPath(),
+                    url.getQuery(),
+                    url.getFragment());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("Bad schema registry URL", e);
+        }
+    }
+
     private static String encode(String subject) {
         return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -389,6 +438,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public static final class Builder {
 
         private List<URI> baseUrls;
+        private String userInfo;
+        private SSLContext sslContext;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private int maxRetries = 3;
@@ -400,6 +451,30 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         /** Sets the registry base URLs (e.g. {@code http://127.0.0.1:8081}), in failover order. */
         public Builder setBaseUrls(List<URI> baseUrls) {
             this.baseUrls = List.copyOf(baseUrls);
+            return this;
+        }
+
+        /**
+         * Sends HTTP basic authentication with every request, {@code user:password} as in
+         * Confluent's {@code basic.auth.user.info} (default: none). User info inside a base URL is
+         * never sent by itself: {@link SchemaRegistryClients} turns it into this setting.
+         */
+        public Builder optBasicAuth(String userInfo) {
+            Objects.requireNonNull(userInfo, "userInfo");
+            if (userInfo.indexOf(':') < 1) {
+                throw new IllegalArgumentException(
+                        "Schema registry basic auth user info must be user:password");
+            }
+            this.userInfo = userInfo;
+            return this;
+        }
+
+        /**
+         * Uses this TLS context for {@code https} registries, e.g. one trusting a private CA
+         * (default: the JVM's default trust store).
+         */
+        public Builder optSslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
             return this;
         }
 

@@ -1,12 +1,16 @@
 package io.captioner.schemas.registry;
 
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -16,7 +20,9 @@ import org.apache.kafka.common.config.ConfigException;
  * <p>{@code schema.registry.url=mock://my-scope} selects the {@link InMemorySchemaRegistryClient}
  * shared by every caller naming {@code my-scope} (like Confluent's mock scope), so a serializer and
  * a deserializer configured separately see the same schemas. Any other value is a comma-separated
- * list of {@code http(s)} base URLs for a {@link RestSchemaRegistryClient}.
+ * list of {@code http(s)} base URLs for a {@link RestSchemaRegistryClient}, with Confluent's
+ * basic-auth keys ({@link #BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG}, {@link #USER_INFO_CONFIG}) and
+ * TLS keys ({@code schema.registry.ssl.truststore.*}, {@code schema.registry.ssl.keystore.*}).
  */
 public final class SchemaRegistryClients {
 
@@ -34,6 +40,69 @@ public final class SchemaRegistryClients {
 
     /** Timeout in milliseconds for a whole registry response (default 30000). */
     public static final String REQUEST_TIMEOUT_MS_CONFIG = "schema.registry.request.timeout.ms";
+
+    /**
+     * Where basic-auth credentials come from, as in Confluent's clients: {@code USER_INFO} ({@link
+     * #USER_INFO_CONFIG}) or {@code URL} (the {@code user:password@} of the registry URL). Unset,
+     * it is {@code USER_INFO} when {@link #USER_INFO_CONFIG} is set and {@code URL} otherwise.
+     */
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG =
+            "basic.auth.credentials.source";
+
+    /** Basic-auth credentials {@code user:password} for the {@code USER_INFO} source. */
+    public static final String USER_INFO_CONFIG = "basic.auth.user.info";
+
+    /** Confluent's prefixed alias of {@link #USER_INFO_CONFIG}, read when that one is unset. */
+    public static final String PREFIXED_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
+
+    /** Confluent's prefixed alias of {@link #BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG}. */
+    public static final String PREFIXED_CREDENTIALS_SOURCE_CONFIG =
+            "schema.registry.basic.auth.credentials.source";
+
+    /** Trust store file for an {@code https} registry with a private CA. */
+    public static final String SSL_TRUSTSTORE_LOCATION_CONFIG =
+            "schema.registry.ssl.truststore.location";
+
+    /** Password of the trust store (none for PEM). */
+    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG =
+            "schema.registry.ssl.truststore.password";
+
+    /** Type of the trust store: {@code JKS} (default), {@code PKCS12} or {@code PEM}. */
+    public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+
+    /** Key store file with a client certificate, for registries that demand mutual TLS. */
+    public static final String SSL_KEYSTORE_LOCATION_CONFIG =
+            "schema.registry.ssl.keystore.location";
+
+    /** Password of the key store. */
+    public static final String SSL_KEYSTORE_PASSWORD_CONFIG =
+            "schema.registry.ssl.keystore.password";
+
+    /** Type of the key store: {@code JKS} (default) or {@code PKCS12}. */
+    public static final String SSL_KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
+
+    /** Password of the key in the key store; the key store's password when unset. */
+    public static final String SSL_KEY_PASSWORD_CONFIG = "schema.registry.ssl.key.password";
+
+    /** Every key this class reads, so callers can tell registry settings from Kafka's. */
+    public static final List<String> CONFIG_KEYS =
+            List.of(
+                    SCHEMA_REGISTRY_URL_CONFIG,
+                    MAX_RETRIES_CONFIG,
+                    RETRY_BACKOFF_MS_CONFIG,
+                    CONNECT_TIMEOUT_MS_CONFIG,
+                    REQUEST_TIMEOUT_MS_CONFIG,
+                    BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                    USER_INFO_CONFIG,
+                    PREFIXED_USER_INFO_CONFIG,
+                    PREFIXED_CREDENTIALS_SOURCE_CONFIG,
+                    SSL_TRUSTSTORE_LOCATION_CONFIG,
+                    SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                    SSL_TRUSTSTORE_TYPE_CONFIG,
+                    SSL_KEYSTORE_LOCATION_CONFIG,
+                    SSL_KEYSTORE_PASSWORD_CONFIG,
+                    SSL_KEYSTORE_TYPE_CONFIG,
+                    SSL_KEY_PASSWORD_CONFIG);
 
     /** URL prefix that selects a shared in-memory registry. */
     public static final String MOCK_URL_PREFIX = "mock://";
@@ -65,15 +134,34 @@ public final class SchemaRegistryClients {
         }
         List<URI> baseUrls = new ArrayList<>();
         for (String part : urls.split(",")) {
-            try {
-                baseUrls.add(URI.create(part.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG, urls, e.getMessage());
-            }
+            baseUrls.add(parseUrl(part.trim(), urls));
         }
+        // Messages name the URLs without their credentials.
+        String shown =
+                String.join(
+                        ",",
+                        baseUrls.stream()
+                                .map(u -> RestSchemaRegistryClient.withoutUserInfo(u).toString())
+                                .toList());
         try {
-            return RestSchemaRegistryClient.builder()
-                    .setBaseUrls(baseUrls)
+            RestSchemaRegistryClient.Builder builder = RestSchemaRegistryClient.builder();
+            String userInfo = userInfo(config, baseUrls);
+            if (userInfo != null) {
+                builder.optBasicAuth(userInfo);
+            }
+            SSLContext tls =
+                    RegistryTls.context(
+                            string(config, SSL_TRUSTSTORE_LOCATION_CONFIG),
+                            string(config, SSL_TRUSTSTORE_TYPE_CONFIG),
+                            string(config, SSL_TRUSTSTORE_PASSWORD_CONFIG),
+                            string(config, SSL_KEYSTORE_LOCATION_CONFIG),
+                            string(config, SSL_KEYSTORE_TYPE_CONFIG),
+                            string(config, SSL_KEYSTORE_PASSWORD_CONFIG),
+                            string(config, SSL_KEY_PASSWORD_CONFIG));
+            if (tls != null) {
+                builder.optSslContext(tls);
+            }
+            return builder.setBaseUrls(baseUrls)
                     .optMaxRetries((int) number(config, MAX_RETRIES_CONFIG, 3))
                     .optRetryBackoff(
                             Duration.ofMillis(number(config, RETRY_BACKOFF_MS_CONFIG, 100)))
@@ -83,8 +171,89 @@ public final class SchemaRegistryClients {
                             Duration.ofMillis(number(config, REQUEST_TIMEOUT_MS_CONFIG, 30_000)))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG, urls, e.getMessage());
+            throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG, shown, e.getMessage());
         }
+    }
+
+    private static URI parseUrl(String url, String all) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
+            // The common mistake is host:port alone, which Confluent's clients refuse too.
+            String hint =
+                    url.matches("[^/:]+:\\d+(/.*)?") ? "; add the scheme, e.g. http://" + url : "";
+            throw new ConfigException(
+                    "Invalid schema registry URL '"
+                            + RestSchemaRegistryClient.withoutUserInfo(safe(url))
+                            + "' in "
+                            + SCHEMA_REGISTRY_URL_CONFIG
+                            + ": expected http(s)://host:port"
+                            + hint);
+        }
+        return uri;
+    }
+
+    /** A URI for messages only: the text itself when it does not parse. */
+    private static URI safe(String url) {
+        try {
+            return new URI(url.replaceFirst("^[^/]*//[^/@]*@", "//"));
+        } catch (URISyntaxException e) {
+            return URI.create("invalid");
+        }
+    }
+
+    private static String userInfo(Map<String, ?> config, List<URI> baseUrls) {
+        String source = string(config, BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG);
+        if (source == null) {
+            source = string(config, PREFIXED_CREDENTIALS_SOURCE_CONFIG);
+        }
+        String userInfo = string(config, USER_INFO_CONFIG);
+        if (userInfo == null) {
+            userInfo = string(config, PREFIXED_USER_INFO_CONFIG);
+        }
+        String chosen =
+                source == null
+                        ? (userInfo != null ? "USER_INFO" : "URL")
+                        : source.toUpperCase(Locale.ROOT);
+        switch (chosen) {
+            case "USER_INFO":
+                if (userInfo == null) {
+                    throw new ConfigException(
+                            BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG
+                                    + "=USER_INFO needs "
+                                    + USER_INFO_CONFIG
+                                    + "=user:password");
+                }
+                return userInfo;
+            case "URL":
+                for (URI url : baseUrls) {
+                    if (url.getRawUserInfo() != null) {
+                        return URLDecoder.decode(url.getRawUserInfo(), StandardCharsets.UTF_8);
+                    }
+                }
+                return null;
+            default:
+                throw new ConfigException(
+                        BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                        source,
+                        "supported: USER_INFO or URL (SASL_INHERIT is not)");
+        }
+    }
+
+    private static String string(Map<String, ?> config, String key) {
+        Object value = config.get(key);
+        if (value == null) {
+            return null;
+        }
+        String text =
+                value instanceof org.apache.kafka.common.config.types.Password p
+                        ? p.value()
+                        : value.toString();
+        return text.isBlank() ? null : text.trim();
     }
 
     /** Returns the in-memory registry shared by every user of {@code mock://<scope>}. */
