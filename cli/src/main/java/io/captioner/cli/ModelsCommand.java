@@ -7,14 +7,15 @@ import io.captioner.events.ModelArchitecture;
 import io.captioner.events.ModelManifest;
 import io.captioner.model.artifact.ModelArtifact;
 import io.captioner.model.artifact.ModelArtifactException;
-import io.captioner.modeltopic.CaptionerArtifacts;
 import io.captioner.modeltopic.ManifestInfo;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelPublisher;
 import io.captioner.modeltopic.ModelSigning;
+import io.captioner.modeltopic.ModelTransaction;
 import io.captioner.modeltopic.ModelVersionSummary;
 import io.captioner.modeltopic.PublishedModel;
 import io.captioner.modeltopic.SigningKey;
+import io.captioner.release.CaptionerArtifacts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Manage the model versions on topic 'models': publish artifacts, activate, roll back,"
-                    + " list, show, and make signing keys.",
+                    + " prune, list, show, and make signing keys.",
             "The version is the one in the artifact's manifest, which captions carry as"
                     + " model_version."
         },
@@ -66,6 +67,7 @@ import picocli.CommandLine.Spec;
             ModelsCommand.Publish.class,
             ModelsCommand.Activate.class,
             ModelsCommand.Rollback.class,
+            ModelsCommand.Prune.class,
             ModelsCommand.ListVersions.class,
             ModelsCommand.Show.class,
             ModelsCommand.Keygen.class
@@ -122,6 +124,8 @@ public final class ModelsCommand implements Runnable {
             node.put("activated", a.getActivatedTime().truncatedTo(ChronoUnit.MILLIS).toString());
             node.put("activation_reason", a.getReason());
             node.put("previous_version", a.getPreviousVersion());
+            node.put("activation_sequence", a.getSequence());
+            node.put("activation_signature_key_id", a.getSignatureKeyId());
         }
         return node;
     }
@@ -193,14 +197,7 @@ public final class ModelsCommand implements Runnable {
                 description = "Also make it the model's active version (same transaction).")
         boolean activate;
 
-        @Option(
-                names = "--sign",
-                paramLabel = "KEY",
-                description =
-                        "Sign the manifest with an Ed25519 key: a key directory from 'models"
-                                + " keygen' (private.pem + public.pem), or a private.pem with"
-                                + " public.pem beside it.")
-        Path signingKey;
+        @Mixin SigningOptions signing;
 
         @Option(
                 names = "--retain",
@@ -236,8 +233,7 @@ public final class ModelsCommand implements Runnable {
                         "--retain must be >= 0 (0 keeps all), got " + retain);
             }
             ManifestInfo info = readInfo();
-            SigningKey key =
-                    signingKey == null ? null : ModelTopicAccess.loadSigningKey(signingKey);
+            SigningKey key = signing.load();
             ModelTopicAccess access = new ModelTopicAccess(kafka, topic);
             PublishedModel published;
             try (ModelPublisher publisher = access.publisher(key, retain)) {
@@ -332,7 +328,9 @@ public final class ModelsCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Make a complete, published version the model's active version; serving"
-                        + " instances switch to it.",
+                        + " instances switch to it. The activation gets the model's next"
+                        + " activation sequence; with --sign it is signed, which instances with"
+                        + " trusted keys require.",
                 "Prints 'activated MODEL VERSION (previous: P)'."
             })
     static final class Activate implements Callable<Integer> {
@@ -342,6 +340,8 @@ public final class ModelsCommand implements Runnable {
         @Mixin KafkaOptions kafka;
 
         @Mixin ModelTopicOptions topic;
+
+        @Mixin SigningOptions signing;
 
         @Parameters(paramLabel = "VERSION", description = "The version to activate.")
         String version;
@@ -358,11 +358,17 @@ public final class ModelsCommand implements Runnable {
                     spec,
                     kafka,
                     () -> {
+                        SigningKey key = signing.load();
                         ModelTopicAccess access = new ModelTopicAccess(kafka, topic);
                         String name = access.resolveModel(model);
                         ModelActivation activation;
-                        try (ModelPublisher publisher = access.publisher(null, 0)) {
-                            activation = publisher.activate(name, version);
+                        try (ModelPublisher publisher = access.publisher(key, 0)) {
+                            activation =
+                                    publisher.transact(
+                                            tx -> {
+                                                warnIfUnsigned(spec, tx, name, version, key);
+                                                return tx.activate(name, version, "activate");
+                                            });
                         }
                         String previous = activation.getPreviousVersion();
                         spec.commandLine()
@@ -386,7 +392,8 @@ public final class ModelsCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Re-activate the version that was active before the current one. Rolling back"
-                        + " twice returns to where the first rollback started.",
+                        + " twice returns to where the first rollback started. The rollback is a"
+                        + " new activation (next sequence; signed with --sign).",
                 "Prints 'rolled back MODEL from CURRENT to PREVIOUS'."
             })
     static final class Rollback implements Callable<Integer> {
@@ -396,6 +403,8 @@ public final class ModelsCommand implements Runnable {
         @Mixin KafkaOptions kafka;
 
         @Mixin ModelTopicOptions topic;
+
+        @Mixin SigningOptions signing;
 
         @Option(
                 names = "--model",
@@ -409,11 +418,23 @@ public final class ModelsCommand implements Runnable {
                     spec,
                     kafka,
                     () -> {
+                        SigningKey key = signing.load();
                         ModelTopicAccess access = new ModelTopicAccess(kafka, topic);
                         String name = access.resolveModel(model);
                         ModelActivation activation;
-                        try (ModelPublisher publisher = access.publisher(null, 0)) {
-                            activation = publisher.rollback(name);
+                        try (ModelPublisher publisher = access.publisher(key, 0)) {
+                            activation =
+                                    publisher.transact(
+                                            tx -> {
+                                                tx.activation(name)
+                                                        .map(ModelActivation::getPreviousVersion)
+                                                        .ifPresent(
+                                                                target ->
+                                                                        warnIfUnsigned(
+                                                                                spec, tx, name,
+                                                                                target, key));
+                                                return tx.rollback(name);
+                                            });
                         }
                         spec.commandLine()
                                 .getOut()
@@ -426,6 +447,104 @@ public final class ModelsCommand implements Runnable {
                                                 + activation.getVersion());
                         return 0;
                     });
+        }
+    }
+
+    /** Deletes old versions by the retention policy. */
+    @Command(
+            name = "prune",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Delete all but the newest N versions of the model (or of every model) and the"
+                        + " active one: tombstones on their manifests and chunks, in one"
+                        + " transaction; compaction then frees the bytes. Activations are kept.",
+                "Prints 'pruned MODEL: V1, V2' per model, or 'nothing to prune'."
+            })
+    static final class Prune implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Mixin KafkaOptions kafka;
+
+        @Mixin ModelTopicOptions topic;
+
+        @Option(
+                names = "--retain",
+                paramLabel = "N",
+                required = true,
+                description = "How many of the newest versions to keep (besides the active one).")
+        int retain;
+
+        @Option(
+                names = "--model",
+                paramLabel = "NAME",
+                description = "Only this model (default: every model on the topic).")
+        String model;
+
+        @Override
+        public Integer call() {
+            return ModelTopicAccess.run(
+                    spec,
+                    kafka,
+                    () -> {
+                        if (retain < 1) {
+                            throw new ModelTopicAccess.Failure(
+                                    ModelTopicAccess.EXIT_BAD_INPUT,
+                                    "--retain must be >= 1, got " + retain);
+                        }
+                        ModelTopicAccess access = new ModelTopicAccess(kafka, topic);
+                        Map<String, List<String>> pruned;
+                        try (ModelPublisher publisher = access.publisher(null, retain)) {
+                            pruned =
+                                    model == null
+                                            ? publisher.prune()
+                                            : Map.of(model, publisher.prune(model));
+                        }
+                        PrintWriter out = spec.commandLine().getOut();
+                        boolean any = false;
+                        for (Map.Entry<String, List<String>> e : pruned.entrySet()) {
+                            if (!e.getValue().isEmpty()) {
+                                any = true;
+                                out.println(
+                                        "pruned "
+                                                + e.getKey()
+                                                + ": "
+                                                + String.join(", ", e.getValue()));
+                            }
+                        }
+                        if (!any) {
+                            out.println("nothing to prune");
+                        }
+                        return 0;
+                    });
+        }
+    }
+
+    /**
+     * Warns (on stderr) when an unsigned activation is about to be written for a signed version:
+     * instances that verify signatures would refuse it.
+     */
+    private static void warnIfUnsigned(
+            CommandSpec spec, ModelTransaction tx, String name, String version, SigningKey key) {
+        if (key != null) {
+            return;
+        }
+        String signer =
+                tx.catalog()
+                        .version(name, version)
+                        .flatMap(ModelVersionSummary::manifest)
+                        .map(ModelManifest::getSignatureKeyId)
+                        .orElse(null);
+        if (signer != null) {
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "warning: version "
+                                    + version
+                                    + " is signed (key "
+                                    + signer
+                                    + ") but this activation is not; instances with trusted"
+                                    + " keys will refuse it (use --sign)");
         }
     }
 
@@ -631,6 +750,13 @@ public final class ModelsCommand implements Runnable {
                                 + ", previous: "
                                 + (a.getPreviousVersion() == null ? "none" : a.getPreviousVersion())
                                 + ")");
+                lines.put(
+                        "activation",
+                        (a.getSequence() == null ? "legacy (no sequence)" : "#" + a.getSequence())
+                                + ", "
+                                + (a.getSignatureKeyId() == null
+                                        ? "unsigned"
+                                        : "signed by key " + a.getSignatureKeyId()));
             } else {
                 lines.put("active", "no");
             }

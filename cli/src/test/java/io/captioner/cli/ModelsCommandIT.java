@@ -19,13 +19,13 @@ import io.captioner.model.nn.CaptionNet;
 import io.captioner.model.nn.EncoderType;
 import io.captioner.model.nn.TinyCnn;
 import io.captioner.model.text.Vocabulary;
-import io.captioner.modeltopic.CaptionerArtifacts;
 import io.captioner.modeltopic.ChunkStorage;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelSigning;
 import io.captioner.modeltopic.ModelTopicReader;
 import io.captioner.modeltopic.TrustedKeys;
 import io.captioner.modeltopic.VerifiedArtifact;
+import io.captioner.release.CaptionerArtifacts;
 import io.captioner.schemas.ModelTopicKeys;
 import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
@@ -140,6 +140,15 @@ class ModelsCommandIT {
 
         CliRun activated = models("flow.", "activate", secondVersion);
         assertThat(activated.exitCode()).as(activated.err()).isZero();
+        // An unsigned activation of a signed version: instances with trusted keys refuse it.
+        assertThat(activated.err())
+                .contains("warning: version " + secondVersion + " is signed")
+                .contains("use --sign");
+        // Signed, it is what instances with trusted keys follow (the publisher's own view too).
+        CliRun signedActivation =
+                models("flow.", "activate", secondVersion, "--sign", keys.toString());
+        assertThat(signedActivation.exitCode()).as(signedActivation.err()).isZero();
+        assertThat(signedActivation.err()).doesNotContain("warning");
         assertThat(activated.out().trim())
                 .isEqualTo(
                         "activated captioner "
@@ -155,7 +164,7 @@ class ModelsCommandIT {
         assertThat(human.outLines().get(0)).startsWith("MODEL").contains("VERSION", "ACTIVE");
         assertThat(human.outLines().get(2)).contains(secondVersion, "*", "BLEU_4=0.2500", keyId);
 
-        CliRun rolledBack = models("flow.", "rollback");
+        CliRun rolledBack = models("flow.", "rollback", "--sign", keys.toString());
         assertThat(rolledBack.exitCode()).as(rolledBack.err()).isZero();
         assertThat(rolledBack.out().trim())
                 .isEqualTo("rolled back captioner from " + secondVersion + " to " + firstVersion);
@@ -190,6 +199,13 @@ class ModelsCommandIT {
                         .optWorkDirectory(dir.resolve("work"))
                         .build()
                         .readToEnd()) {
+            // The signed rollback (activation 4) is in force; the unsigned activation 2 never was.
+            assertThat(catalog.activation("captioner").orElseThrow().getSequence()).isEqualTo(4);
+            assertThat(catalog.activationHistory("captioner"))
+                    .extracting(a -> a.getSequence())
+                    .containsExactly(1L, 3L, 4L);
+            assertThat(catalog.activation("captioner").orElseThrow().getSignatureKeyId())
+                    .isEqualTo(keyId);
             VerifiedArtifact artifact = catalog.assemble("captioner", firstVersion).orElseThrow();
             assertThat(Files.readAllBytes(artifact.path())).isEqualTo(Files.readAllBytes(first));
             try (Captioner loaded = Captioner.load(artifact.path())) {
@@ -219,6 +235,14 @@ class ModelsCommandIT {
         assertThat(json(models("retain.", "list", "--json")))
                 .extracting(n -> n.get("version").asText())
                 .containsExactly(secondVersion, thirdVersion);
+
+        Path fourth = save("captioner", 5, Map.of(), "fourth.captioner");
+        assertThat(models("retain.", "publish", fourth.toString()).exitCode()).isZero();
+        CliRun pruned = models("retain.", "prune", "--retain", "1");
+        assertThat(pruned.exitCode()).as(pruned.err()).isZero();
+        assertThat(pruned.out().trim()).isEqualTo("pruned captioner: " + thirdVersion);
+        assertThat(models("retain.", "prune", "--retain", "1").out().trim())
+                .isEqualTo("nothing to prune");
     }
 
     @Test

@@ -1,14 +1,18 @@
 package io.captioner.modeltopic;
 
 import io.captioner.events.ModelArchitecture;
+import io.captioner.events.ModelManifest;
+import io.captioner.modeltopic.internal.Chunking;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the producer of a model knows about it, beyond the artifact bytes: {@link ModelPublisher}
- * adds size, checksum, chunking and signature to make the {@code ModelManifest}.
+ * What the producer of a model knows about it, beyond the artifact bytes: the publisher adds size,
+ * checksum, chunking and signature to make the {@code ModelManifest} ({@link #toManifest}, the one
+ * place where this becomes the Avro record).
  */
 public final class ManifestInfo {
 
@@ -68,6 +72,32 @@ public final class ManifestInfo {
     /** When the model was produced; empty means "when published". */
     public Optional<Instant> createdTime() {
         return Optional.ofNullable(createdTime);
+    }
+
+    /**
+     * The topic's manifest of an artifact of {@code sizeBytes} bytes with {@code sha256}, cut into
+     * chunks of {@code chunkSizeBytes}; unsigned (the publisher signs it). This is the only place
+     * where a {@code ManifestInfo} becomes the Avro {@code ModelManifest}, so a new field is mapped
+     * here and nowhere else.
+     *
+     * @param publishTime the creation time used when {@link #createdTime()} is empty
+     * @throws IllegalArgumentException if size or chunk size are out of range
+     */
+    public ModelManifest toManifest(
+            long sizeBytes, String sha256, int chunkSizeBytes, Instant publishTime) {
+        return ModelManifest.newBuilder()
+                .setModelName(modelName)
+                .setVersion(version)
+                .setArtifactSizeBytes(sizeBytes)
+                .setSha256(Objects.requireNonNull(sha256, "sha256"))
+                .setChunkCount(Chunking.chunkCount(sizeBytes, chunkSizeBytes))
+                .setChunkSizeBytes(chunkSizeBytes)
+                .setArtifactFormat(artifactFormat)
+                .setArchitecture(architecture)
+                .setMetrics(new HashMap<>(metrics))
+                .setParentVersion(parentVersion)
+                .setCreatedTime(createdTime != null ? createdTime : publishTime)
+                .build();
     }
 
     /** Builder of {@link ManifestInfo}: {@code setX} is required, {@code optX} not. */

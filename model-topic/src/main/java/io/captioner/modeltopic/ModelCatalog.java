@@ -5,25 +5,20 @@ import io.captioner.events.ModelChunk;
 import io.captioner.events.ModelManifest;
 import io.captioner.events.ModelTopicRecord;
 import io.captioner.modeltopic.ModelVerificationException.Reason;
+import io.captioner.modeltopic.internal.ActivationLog;
+import io.captioner.modeltopic.internal.ArtifactAssembler;
+import io.captioner.modeltopic.internal.ChunkStore;
+import io.captioner.modeltopic.internal.HeldVersion;
 import io.captioner.modeltopic.internal.ModelKey;
-import io.captioner.modeltopic.internal.Sha256;
+import io.captioner.modeltopic.internal.StoredChunk;
+import io.captioner.modeltopic.internal.VersionHolding;
 import io.captioner.schemas.EventValidation;
 import io.captioner.schemas.InvalidEventException;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,123 +29,138 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state of the {@code models} topic as read so far: every version's manifest and chunks, the
- * current activation of every model and the activations seen, in topic order.
+ * The state of the {@code models} topic as read so far: every version's manifest and chunks, and
+ * every model's activations with the one in force. This class is the record state machine (keys and
+ * payloads to versions and activations) and the query API; what is held of a version within the
+ * limits is {@link VersionHolding}'s policy, chunk bytes live in a {@link ChunkStore}, assembly and
+ * its checks are {@link ArtifactAssembler}'s, the choice of the activation in force is {@link
+ * ActivationLog}'s.
  *
  * <p>A catalog is filled by {@link ModelTopicReader#readToEnd()} (a snapshot) or by a {@link
  * ModelTopicWatcher} (live); it is thread-safe, so the watcher's thread may apply records while
- * others query. Chunk bytes are kept as {@link ChunkStorage} says, once each. Tombstones delete the
- * manifest, chunk or activation their key names. Records whose key does not match their payload or
- * whose payload is invalid are skipped with a warning and counted in {@link #skippedRecords()}.
+ * others query. Tombstones delete the manifest, chunk or (without trusted keys) activation their
+ * key names. Records whose key does not match their payload or whose payload is invalid are skipped
+ * with a warning and counted in {@link #skippedRecords()}.
+ *
+ * <p>Bounded holding ({@link CatalogLimits}): a manifest is verified when it arrives (size within
+ * the maximum artifact size and, with trusted keys, its signature); a chunk's bytes are stored only
+ * if it is exactly a chunk its verified manifest announces, or, before any manifest of its version
+ * arrived, while all such unverified chunks hold less than the budget. Everything else keeps only
+ * its metadata, so what a writer of the topic can make a reader hold is bounded by the limits.
  *
  * <p>{@link #close()} deletes the spool directory, if any.
  */
 public final class ModelCatalog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
-    private static final int MAX_LISTED_MISSING = 10;
 
-    private final ChunkStorage storage;
+    private final ChunkStore store;
     private final TrustedKeys trustedKeys;
-    private final Path workDir;
-    private final Path spoolDir;
+    private final VersionHolding holding;
     private final Map<String, ModelState> models = new TreeMap<>();
-    private long spoolSequence;
     private long skippedRecords;
     private boolean closed;
 
     /**
-     * Creates an empty catalog.
+     * Creates an empty catalog with {@link CatalogLimits#defaults()}.
      *
      * @param storage where chunk bytes go
-     * @param trustedKeys keys whose signatures {@link #assemble} accepts
+     * @param trustedKeys keys whose signatures are accepted on manifests and activations
      * @param workDir parent directory of the spool directory and of assembled artifacts; null for
      *     the system temporary directory
      */
     public ModelCatalog(ChunkStorage storage, TrustedKeys trustedKeys, Path workDir) {
-        this.storage = Objects.requireNonNull(storage, "storage");
+        this(storage, trustedKeys, workDir, CatalogLimits.defaults());
+    }
+
+    /** Creates an empty catalog holding at most what {@code limits} allow. */
+    public ModelCatalog(
+            ChunkStorage storage, TrustedKeys trustedKeys, Path workDir, CatalogLimits limits) {
         this.trustedKeys = Objects.requireNonNull(trustedKeys, "trustedKeys");
-        try {
-            this.workDir =
-                    workDir == null
-                            ? Path.of(System.getProperty("java.io.tmpdir"))
-                            : Files.createDirectories(workDir);
-            this.spoolDir =
-                    storage == ChunkStorage.SPOOL
-                            ? Files.createTempDirectory(this.workDir, "model-chunks-")
-                            : null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create model work directory: " + e, e);
-        }
+        Objects.requireNonNull(limits, "limits");
+        this.store = new ChunkStore(storage, workDir);
+        this.holding = new VersionHolding(store, trustedKeys, limits);
     }
 
     /**
      * Applies one record of the {@code models} topic: a manifest, chunk or activation, or a
      * tombstone ({@code value == null}) deleting what {@code key} names.
      *
-     * @return the activation if the record was a valid activation, for watchers
+     * @return the refusal when the record is an activation (or an activation tombstone) that does
+     *     not count because of the trusted keys: unsigned, badly signed, replayed, deleting
      */
-    public synchronized Optional<ModelActivation> apply(
+    public synchronized Optional<ModelVerificationException> apply(
             String key, ModelTopicRecord value, long offset) {
         checkOpen();
         Optional<ModelKey> parsed = ModelKey.parse(key);
         if (parsed.isEmpty()) {
-            return skip(key, offset, "key is not a models topic key");
+            skip(key, offset, "key is not a models topic key");
+            return Optional.empty();
         }
         ModelKey modelKey = parsed.get();
         if (value == null) {
-            applyTombstone(modelKey);
-            return Optional.empty();
+            return applyTombstone(modelKey, key);
         }
         Object payload = value.getPayload();
         try {
             switch (modelKey.kind()) {
                 case MANIFEST:
                     if (!(payload instanceof ModelManifest manifest)) {
-                        return skip(key, offset, "payload is not a ModelManifest");
+                        skip(key, offset, "payload is not a ModelManifest");
+                        return Optional.empty();
                     }
                     EventValidation.validate(manifest);
                     if (!manifest.getModelName().equals(modelKey.modelName())
                             || !manifest.getVersion().equals(modelKey.version())) {
-                        return skip(key, offset, "manifest names another model or version");
+                        skip(key, offset, "manifest names another model or version");
+                        return Optional.empty();
                     }
-                    VersionState forManifest = versionState(modelKey, offset);
-                    forManifest.manifest = manifest;
+                    holding.manifest(versionState(modelKey, offset), manifest);
                     return Optional.empty();
                 case CHUNK:
                     if (!(payload instanceof ModelChunk chunk)) {
-                        return skip(key, offset, "payload is not a ModelChunk");
+                        skip(key, offset, "payload is not a ModelChunk");
+                        return Optional.empty();
                     }
                     EventValidation.validate(chunk);
                     if (!chunk.getModelName().equals(modelKey.modelName())
                             || !chunk.getVersion().equals(modelKey.version())
                             || chunk.getIndex() != modelKey.chunkIndex()) {
-                        return skip(key, offset, "chunk names another model, version or index");
+                        skip(key, offset, "chunk names another model, version or index");
+                        return Optional.empty();
                     }
-                    VersionState forChunk = versionState(modelKey, offset);
-                    StoredChunk previous = forChunk.chunks.put(chunk.getIndex(), store(chunk));
-                    release(previous);
+                    holding.chunk(versionState(modelKey, offset), chunk);
                     return Optional.empty();
                 case ACTIVATION:
                     if (!(payload instanceof ModelActivation activation)) {
-                        return skip(key, offset, "payload is not a ModelActivation");
+                        skip(key, offset, "payload is not a ModelActivation");
+                        return Optional.empty();
                     }
                     if (!activation.getModelName().equals(modelKey.modelName())
                             || activation.getVersion() == null
                             || activation.getVersion().isBlank()
                             || activation.getVersion().contains("/")) {
-                        return skip(key, offset, "activation names another model or no version");
+                        skip(key, offset, "activation names another model or no version");
+                        return Optional.empty();
                     }
-                    ModelState model =
-                            models.computeIfAbsent(modelKey.modelName(), n -> new ModelState());
-                    model.activation = activation;
-                    model.history.add(activation);
-                    return Optional.of(activation);
+                    Optional<ModelVerificationException> refusal =
+                            model(modelKey.modelName())
+                                    .activations
+                                    .apply(modelKey, key, activation, offset, trustedKeys);
+                    refusal.ifPresent(
+                            e ->
+                                    LOG.warn(
+                                            "Refusing models record at offset {} with key {}: {}",
+                                            offset,
+                                            key,
+                                            e.getMessage()));
+                    return refusal;
                 default:
                     throw new IllegalStateException("unknown key kind " + modelKey.kind());
             }
         } catch (InvalidEventException e) {
-            return skip(key, offset, e.getMessage());
+            skip(key, offset, e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -167,7 +177,7 @@ public final class ModelCatalog implements AutoCloseable {
         }
         List<ModelVersionSummary> result = new ArrayList<>();
         model.versions.values().stream()
-                .sorted(Comparator.comparingLong(v -> v.firstOffset))
+                .sorted(Comparator.comparingLong(HeldVersion::firstOffset))
                 .forEach(v -> result.add(summary(model, v)));
         return List.copyOf(result);
     }
@@ -186,36 +196,46 @@ public final class ModelCatalog implements AutoCloseable {
      * signatures are checked only by {@link #assemble}.
      */
     public synchronized boolean isComplete(String modelName, String version) {
-        ModelState model = models.get(modelName);
-        VersionState state = model == null ? null : model.versions.get(version);
+        HeldVersion state = state(modelName, version);
         return state != null && state.isComplete();
     }
 
     /** The indexes of the chunks present for {@code version} of {@code modelName}. */
     public synchronized Set<Integer> chunkIndexes(String modelName, String version) {
-        ModelState model = models.get(modelName);
-        VersionState state = model == null ? null : model.versions.get(version);
-        return state == null ? Set.of() : Set.copyOf(state.chunks.keySet());
+        HeldVersion state = state(modelName, version);
+        return state == null ? Set.of() : Set.copyOf(state.chunks().keySet());
     }
 
-    /** The latest activation of {@code modelName}, unless none or deleted by a tombstone. */
+    /**
+     * The activation of {@code modelName} in force: without trusted keys the latest one still on
+     * the topic; with trusted keys the validly signed one with the highest sequence.
+     */
     public synchronized Optional<ModelActivation> activation(String modelName) {
         ModelState model = models.get(modelName);
-        return model == null ? Optional.empty() : Optional.ofNullable(model.activation);
+        return model == null ? Optional.empty() : model.activations.current();
     }
 
-    /** The active version of {@code modelName}, per its latest activation. */
+    /** The active version of {@code modelName}, per the activation in force. */
     public synchronized Optional<String> activeVersion(String modelName) {
         return activation(modelName).map(ModelActivation::getVersion);
     }
 
     /**
-     * The activations of {@code modelName} still on the topic, oldest first; compaction may have
-     * removed all but the latest.
+     * The activations of {@code modelName} that counted, oldest first; the copies publishers write
+     * under the legacy key for old readers are left out.
      */
     public synchronized List<ModelActivation> activationHistory(String modelName) {
         ModelState model = models.get(modelName);
-        return model == null ? List.of() : List.copyOf(model.history);
+        return model == null ? List.of() : model.activations.history();
+    }
+
+    /**
+     * The highest activation sequence any record of {@code modelName} carried, valid or not; 0 if
+     * none. A publisher's next activation takes the one after it.
+     */
+    public synchronized long highestActivationSequence(String modelName) {
+        ModelState model = models.get(modelName);
+        return model == null ? 0 : model.activations.highestSequence();
     }
 
     /** How many records were skipped because their key, payload or fields were invalid. */
@@ -223,9 +243,22 @@ public final class ModelCatalog implements AutoCloseable {
         return skippedRecords;
     }
 
+    /**
+     * How many chunks' bytes were dropped because chunks without a verified manifest exceeded
+     * {@link CatalogLimits#maxUnverifiedBytes()}.
+     */
+    public synchronized long droppedChunks() {
+        return holding.droppedChunks();
+    }
+
+    /** Bytes now held for chunks whose version has no verified manifest. */
+    public synchronized long unverifiedBytes() {
+        return holding.unverifiedBytes();
+    }
+
     /** Where chunk bytes are kept. */
     public ChunkStorage storage() {
-        return storage;
+        return store.storage();
     }
 
     /**
@@ -244,9 +277,10 @@ public final class ModelCatalog implements AutoCloseable {
      * Reassembles and verifies {@code version} of {@code modelName} into {@code target}, which only
      * ever receives verified bytes (they are written next to it and moved into place).
      *
-     * <p>Checks, in order: a manifest exists; the signature, when trusted keys are configured; all
-     * chunks {@code 0..chunkCount-1} are present and agree on the count; chunk lengths add up to
-     * the size; every chunk's data matches its sha256; the whole artifact matches the manifest's
+     * <p>Checks, in order: a manifest exists; it was accepted when it arrived (size within the
+     * limit and, with trusted keys, a valid signature); all chunks {@code 0..chunkCount-1} are
+     * present and agree on the count; chunk lengths add up to the size; every chunk's bytes were
+     * kept; every chunk's data matches its sha256; the whole artifact matches the manifest's
      * sha256.
      *
      * @param target the file to write, or null for a new temporary file in the work directory
@@ -257,27 +291,27 @@ public final class ModelCatalog implements AutoCloseable {
     public synchronized Optional<VerifiedArtifact> assemble(
             String modelName, String version, Path target) throws ModelVerificationException {
         checkOpen();
-        ModelState model = models.get(modelName);
-        VersionState state = model == null ? null : model.versions.get(version);
+        HeldVersion state = state(modelName, version);
         if (state == null) {
             return Optional.empty();
         }
-        ModelManifest manifest = state.manifest;
+        ModelManifest manifest = state.manifest();
         if (manifest == null) {
             throw new ModelVerificationException(
                     Reason.NO_MANIFEST,
                     modelName,
                     version,
-                    state.chunks.size() + " chunk(s) present but no manifest");
+                    state.chunks().size() + " chunk(s) present but no manifest");
         }
-        if (storage == ChunkStorage.METADATA_ONLY) {
+        if (!store.keepsBytes()) {
             throw new IllegalStateException(
                     "This catalog keeps only chunk metadata; read with SPOOL or MEMORY to assemble");
         }
-        trustedKeys.verify(manifest);
-        checkChunksPresent(state, manifest);
-        checkSizes(state, manifest);
-        return Optional.of(new VerifiedArtifact(manifest, writeVerified(state, manifest, target)));
+        if (state.refusal() != null) {
+            throw state.refusal();
+        }
+        Path file = ArtifactAssembler.write(manifest, state.chunks(), store, target);
+        return Optional.of(new VerifiedArtifact(manifest, file));
     }
 
     /** Deletes spooled chunks; the catalog is unusable afterwards. */
@@ -288,280 +322,86 @@ public final class ModelCatalog implements AutoCloseable {
         }
         closed = true;
         for (ModelState model : models.values()) {
-            for (VersionState state : model.versions.values()) {
-                state.chunks.values().forEach(this::release);
+            for (HeldVersion state : model.versions.values()) {
+                state.chunks().values().forEach(store::release);
             }
         }
         models.clear();
-        if (spoolDir != null) {
-            try {
-                Files.deleteIfExists(spoolDir);
-            } catch (IOException e) {
-                LOG.warn("Cannot delete chunk spool directory {}: {}", spoolDir, e.toString());
-            }
-        }
+        store.close();
     }
 
-    private void checkChunksPresent(VersionState state, ModelManifest manifest)
-            throws ModelVerificationException {
-        int count = manifest.getChunkCount();
-        List<Integer> missing = new ArrayList<>();
-        int missingTotal = 0;
-        for (int i = 0; i < count; i++) {
-            if (!state.chunks.containsKey(i)) {
-                missingTotal++;
-                if (missing.size() < MAX_LISTED_MISSING) {
-                    missing.add(i);
-                }
-            }
-        }
-        if (missingTotal > 0) {
-            throw new ModelVerificationException(
-                    Reason.MISSING_CHUNKS,
-                    manifest.getModelName(),
-                    manifest.getVersion(),
-                    String.format(
-                            Locale.ROOT,
-                            "%d of %d chunks missing, first missing indexes %s",
-                            missingTotal,
-                            count,
-                            missing));
-        }
-        for (StoredChunk chunk : state.chunks.values()) {
-            if (chunk.count != count) {
-                throw new ModelVerificationException(
-                        Reason.MISSING_CHUNKS,
-                        manifest.getModelName(),
-                        manifest.getVersion(),
-                        String.format(
-                                Locale.ROOT,
-                                "chunk %d belongs to an upload of %d chunks, manifest has %d",
-                                chunk.index,
-                                chunk.count,
-                                count));
-            }
-        }
-    }
-
-    private static void checkSizes(VersionState state, ModelManifest manifest)
-            throws ModelVerificationException {
-        int count = manifest.getChunkCount();
-        long size = manifest.getArtifactSizeBytes();
-        long chunkSize = manifest.getChunkSizeBytes();
-        long total = 0;
-        for (StoredChunk chunk : state.chunks.values()) {
-            long expected =
-                    chunk.index < count - 1 ? chunkSize : size - (long) (count - 1) * chunkSize;
-            if (chunk.length != expected) {
-                throw new ModelVerificationException(
-                        Reason.SIZE_MISMATCH,
-                        manifest.getModelName(),
-                        manifest.getVersion(),
-                        String.format(
-                                Locale.ROOT,
-                                "chunk %d holds %d bytes, expected %d (size %d, chunk size %d)",
-                                chunk.index,
-                                chunk.length,
-                                expected,
-                                size,
-                                chunkSize));
-            }
-            total += chunk.length;
-        }
-        if (total != size) {
-            throw new ModelVerificationException(
-                    Reason.SIZE_MISMATCH,
-                    manifest.getModelName(),
-                    manifest.getVersion(),
-                    "chunks hold " + total + " bytes, manifest says " + size);
-        }
-    }
-
-    private Path writeVerified(VersionState state, ModelManifest manifest, Path target)
-            throws ModelVerificationException {
-        String name = manifest.getModelName();
-        String version = manifest.getVersion();
-        Path temp;
-        try {
-            Path dir = target == null ? workDir : target.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "model-", ".partial");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create artifact file: " + e, e);
-        }
-        boolean verified = false;
-        try {
-            MessageDigest whole = Sha256.newDigest();
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                for (StoredChunk chunk : state.chunks.values()) {
-                    byte[] data = load(chunk);
-                    String actual = Sha256.hex(data);
-                    if (!actual.equals(chunk.sha256)) {
-                        throw new ModelVerificationException(
-                                Reason.CHUNK_CHECKSUM_MISMATCH,
-                                name,
-                                version,
-                                "chunk "
-                                        + chunk.index
-                                        + " data hashes to "
-                                        + actual
-                                        + ", its record says "
-                                        + chunk.sha256);
-                    }
-                    whole.update(data);
-                    out.write(data);
-                }
-            }
-            String actual = Sha256.hex(whole);
-            if (!actual.equals(manifest.getSha256())) {
-                throw new ModelVerificationException(
-                        Reason.CHECKSUM_MISMATCH,
-                        name,
-                        version,
-                        "artifact hashes to " + actual + ", manifest says " + manifest.getSha256());
-            }
-            Path result = temp;
-            if (target != null) {
-                result = moveIntoPlace(temp, target);
-            } else {
-                Path named =
-                        temp.resolveSibling(
-                                temp.getFileName().toString().replace(".partial", ".artifact"));
-                result = Files.move(temp, named);
-            }
-            verified = true;
-            return result;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write artifact of " + name + "/" + version, e);
-        } finally {
-            if (!verified) {
-                deleteQuietly(temp);
-            }
-        }
-    }
-
-    private static Path moveIntoPlace(Path temp, Path target) throws IOException {
-        try {
-            return Files.move(
-                    temp,
-                    target,
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            return Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private StoredChunk store(ModelChunk chunk) {
-        ByteBuffer data = chunk.getData();
-        int length = data.remaining();
-        switch (storage) {
-            case MEMORY:
-                byte[] bytes = new byte[length];
-                data.duplicate().get(bytes);
-                return new StoredChunk(chunk, length, bytes, null);
-            case SPOOL:
-                Path file =
-                        spoolDir.resolve(
-                                String.format(Locale.ROOT, "%012d.chunk", spoolSequence++));
-                try (var channel =
-                        Files.newByteChannel(
-                                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ByteBuffer source = data.duplicate();
-                    while (source.hasRemaining()) {
-                        channel.write(source);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Cannot spool model chunk to " + file, e);
-                }
-                return new StoredChunk(chunk, length, null, file);
-            case METADATA_ONLY:
-                return new StoredChunk(chunk, length, null, null);
-            default:
-                throw new IllegalStateException("unknown storage " + storage);
-        }
-    }
-
-    private static byte[] load(StoredChunk chunk) throws IOException {
-        if (chunk.bytes != null) {
-            return chunk.bytes;
-        }
-        return Files.readAllBytes(chunk.file);
-    }
-
-    private void release(StoredChunk chunk) {
-        if (chunk != null && chunk.file != null) {
-            deleteQuietly(chunk.file);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("Cannot delete {}: {}", file, e.toString());
-        }
-    }
-
-    private void applyTombstone(ModelKey key) {
+    private Optional<ModelVerificationException> applyTombstone(ModelKey key, String rawKey) {
         ModelState model = models.get(key.modelName());
-        if (model == null) {
-            return;
+        if (model == null && key.kind() != ModelKey.Kind.ACTIVATION) {
+            return Optional.empty();
         }
+        Optional<ModelVerificationException> refusal = Optional.empty();
         switch (key.kind()) {
             case ACTIVATION:
-                model.activation = null;
+                refusal = model(key.modelName()).activations.tombstone(key, rawKey, trustedKeys);
+                refusal.ifPresent(e -> LOG.warn("Refusing models record: {}", e.getMessage()));
+                model = models.get(key.modelName());
                 break;
             case MANIFEST:
             case CHUNK:
-                VersionState state = model.versions.get(key.version());
+                HeldVersion state = model.versions.get(key.version());
                 if (state == null) {
-                    return;
+                    return Optional.empty();
                 }
                 if (key.kind() == ModelKey.Kind.MANIFEST) {
-                    state.manifest = null;
+                    holding.deleteManifest(state);
                 } else {
-                    release(state.chunks.remove(key.chunkIndex()));
+                    holding.deleteChunk(state, key.chunkIndex());
                 }
-                if (state.manifest == null && state.chunks.isEmpty()) {
+                if (state.isEmpty()) {
                     model.versions.remove(key.version());
                 }
                 break;
             default:
                 throw new IllegalStateException("unknown key kind " + key.kind());
         }
-        if (model.versions.isEmpty() && model.activation == null && model.history.isEmpty()) {
+        if (model.versions.isEmpty() && model.activations.isEmpty()) {
             models.remove(key.modelName());
         }
+        return refusal;
     }
 
-    private VersionState versionState(ModelKey key, long offset) {
-        ModelState model = models.computeIfAbsent(key.modelName(), n -> new ModelState());
-        return model.versions.computeIfAbsent(key.version(), v -> new VersionState(offset));
+    private ModelState model(String name) {
+        return models.computeIfAbsent(name, ModelState::new);
     }
 
-    private Optional<ModelActivation> skip(String key, long offset, String why) {
+    private HeldVersion state(String modelName, String version) {
+        ModelState model = models.get(modelName);
+        return model == null ? null : model.versions.get(version);
+    }
+
+    private HeldVersion versionState(ModelKey key, long offset) {
+        return model(key.modelName())
+                .versions
+                .computeIfAbsent(key.version(), v -> new HeldVersion(key.modelName(), v, offset));
+    }
+
+    private void skip(String key, long offset, String why) {
         skippedRecords++;
         LOG.warn("Skipping models record at offset {} with key {}: {}", offset, key, why);
-        return Optional.empty();
     }
 
-    private static ModelVersionSummary summary(ModelState model, VersionState state) {
-        long bytes = state.chunks.values().stream().mapToLong(c -> c.length).sum();
-        String version = state.versionName();
+    private ModelVersionSummary summary(ModelState model, HeldVersion state) {
+        long bytes = state.chunks().values().stream().mapToLong(StoredChunk::length).sum();
         boolean active =
-                model.activation != null
-                        && version != null
-                        && model.activation.getVersion().equals(version);
+                model.activations
+                        .current()
+                        .map(a -> a.getVersion().equals(state.version()))
+                        .orElse(false);
         return new ModelVersionSummary(
                 state.modelName(),
-                version,
-                Optional.ofNullable(state.manifest),
-                state.chunks.size(),
+                state.version(),
+                Optional.ofNullable(state.manifest()),
+                state.chunks().size(),
                 bytes,
                 state.isComplete(),
                 active,
-                state.firstOffset);
+                state.firstOffset());
     }
 
     private void checkOpen() {
@@ -571,68 +411,11 @@ public final class ModelCatalog implements AutoCloseable {
     }
 
     private static final class ModelState {
-        private final Map<String, VersionState> versions = new LinkedHashMap<>();
-        private final List<ModelActivation> history = new ArrayList<>();
-        private ModelActivation activation;
-    }
+        private final Map<String, HeldVersion> versions = new LinkedHashMap<>();
+        private final ActivationLog activations;
 
-    private static final class VersionState {
-        private final long firstOffset;
-        private final TreeMap<Integer, StoredChunk> chunks = new TreeMap<>();
-        private ModelManifest manifest;
-
-        private VersionState(long firstOffset) {
-            this.firstOffset = firstOffset;
-        }
-
-        private boolean isComplete() {
-            if (manifest == null) {
-                return false;
-            }
-            int count = manifest.getChunkCount();
-            for (int i = 0; i < count; i++) {
-                StoredChunk chunk = chunks.get(i);
-                if (chunk == null || chunk.count != count) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private String modelName() {
-            if (manifest != null) {
-                return manifest.getModelName();
-            }
-            return chunks.firstEntry().getValue().modelName;
-        }
-
-        private String versionName() {
-            if (manifest != null) {
-                return manifest.getVersion();
-            }
-            return chunks.firstEntry().getValue().version;
-        }
-    }
-
-    private static final class StoredChunk {
-        private final String modelName;
-        private final String version;
-        private final int index;
-        private final int count;
-        private final String sha256;
-        private final int length;
-        private final byte[] bytes;
-        private final Path file;
-
-        private StoredChunk(ModelChunk chunk, int length, byte[] bytes, Path file) {
-            this.modelName = chunk.getModelName();
-            this.version = chunk.getVersion();
-            this.index = chunk.getIndex();
-            this.count = chunk.getCount();
-            this.sha256 = chunk.getSha256();
-            this.length = length;
-            this.bytes = bytes;
-            this.file = file;
+        private ModelState(String name) {
+            this.activations = new ActivationLog(name);
         }
     }
 }

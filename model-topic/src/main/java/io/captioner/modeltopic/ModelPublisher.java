@@ -1,61 +1,37 @@
 package io.captioner.modeltopic;
 
 import io.captioner.events.ModelActivation;
-import io.captioner.events.ModelChunk;
-import io.captioner.events.ModelManifest;
 import io.captioner.events.ModelTopicRecord;
 import io.captioner.modeltopic.ModelPublishException.Reason;
-import io.captioner.modeltopic.internal.Chunking;
-import io.captioner.modeltopic.internal.Sha256;
 import io.captioner.schemas.ModelTopicKeys;
 import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes model versions to the {@code models} topic, activates them, rolls back and prunes, each
- * operation in one Kafka transaction (see the package documentation for the protocol).
+ * Publishes model versions to the {@code models} topic, activates them, rolls back and prunes: the
+ * transaction orchestration of the protocol (see the package documentation). Each convenience
+ * method ({@link #publish}, {@link #activate}, {@link #rollback}, {@link #prune}) is one Kafka
+ * transaction; {@link #transact} opens one for a caller that needs several steps, or its own
+ * records on other topics, in the same commit (a training service publishing a version and its
+ * training-run record). What happens inside a transaction is {@link ModelTransaction}'s job;
+ * chunking, retention and topic layout have their own types.
  *
- * <p>Before every operation the publisher reads the topic's metadata (manifests, chunk presence,
- * activations; not the chunk bytes) to enforce the protocol: a version is never rewritten with
- * other bytes, only complete versions are activated, the active version is never pruned. Run one
- * publisher per topic at a time; publishers sharing a transactional id fence each other, so a stale
- * one cannot commit.
+ * <p>Before every transaction the publisher reads the topic's metadata (manifests, chunk presence,
+ * activations; not the chunk bytes). Run one publisher per topic at a time; publishers sharing a
+ * transactional id fence each other, so a stale one cannot commit.
  *
  * <pre>{@code
  * try (ModelPublisher publisher = ModelPublisher.builder()
@@ -81,10 +57,18 @@ public final class ModelPublisher implements AutoCloseable {
     public static final int MAX_CHUNK_BYTES = 900 * 1024;
 
     /** Reason recorded in activations made by {@link #rollback}. */
-    public static final String ROLLBACK_REASON_PREFIX = "rollback from ";
+    public static final String ROLLBACK_REASON_PREFIX = ModelTransaction.ROLLBACK_REASON_PREFIX;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModelPublisher.class);
-    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The work of one transaction, given the open {@link ModelTransaction}.
+     *
+     * @param <T> what the body returns to the caller of {@link #transact}
+     */
+    @FunctionalInterface
+    public interface TransactionBody<T> {
+        /** Does the transaction's work; an exception aborts the transaction. */
+        T run(ModelTransaction transaction);
+    }
 
     private final Topic<String, ModelTopicRecord> topic;
     private final int chunkSize;
@@ -92,7 +76,7 @@ public final class ModelPublisher implements AutoCloseable {
     private final int retainVersions;
     private final Clock clock;
     private final ModelTopicReader metadataReader;
-    private final KafkaProducer<String, ModelTopicRecord> producer;
+    private final KafkaProducer<byte[], byte[]> producer;
     private boolean closed;
 
     private ModelPublisher(Builder builder) {
@@ -101,14 +85,22 @@ public final class ModelPublisher implements AutoCloseable {
         this.signingKey = builder.signingKey;
         this.retainVersions = builder.retainVersions;
         this.clock = builder.clock;
+        TrustedKeys trusted = builder.trustedKeys;
+        if (trusted == null) {
+            trusted =
+                    signingKey == null
+                            ? TrustedKeys.none()
+                            : TrustedKeys.of(signingKey.publicKey());
+        }
         this.metadataReader =
                 ModelTopicReader.builder()
                         .setBootstrapServers(builder.bootstrapServers)
                         .setTopics(builder.topics)
+                        .optTrustedKeys(trusted)
                         .optChunkStorage(ChunkStorage.METADATA_ONLY)
                         .optConsumerConfig(builder.clientConfig)
                         .build();
-        ensureTopic(builder);
+        ModelTopicAdmin.ensureTopic(builder.bootstrapServers, builder.clientConfig, topic);
         Map<String, Object> config = new HashMap<>(builder.clientConfig);
         config.putAll(builder.producerConfig);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, builder.bootstrapServers);
@@ -120,9 +112,10 @@ public final class ModelPublisher implements AutoCloseable {
         // publisher with the same transactional id starts.
         config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000);
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, builder.transactionalId);
-        KafkaProducer<String, ModelTopicRecord> created =
-                new KafkaProducer<>(
-                        config, new StringSerializer(), topic.valueSerde().serializer());
+        // Bytes on the wire: model records are serialized with the topic's serde, the caller's own
+        // records (ModelTransaction.send) with theirs, so one producer carries both.
+        KafkaProducer<byte[], byte[]> created =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         try {
             created.initTransactions();
         } catch (RuntimeException e) {
@@ -138,8 +131,50 @@ public final class ModelPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes {@code artifact} as version {@code info.version()} of {@code info.modelName()}:
-     * chunks, then the (signed) manifest, then optionally an activation, then retention tombstones,
+     * Runs {@code body} in one Kafka transaction and commits what it wrote, or aborts it all if the
+     * body (or the commit) throws. The transaction sees the topic as read just before it began.
+     *
+     * @throws ModelPublishException when the body breaks the protocol; nothing is committed
+     * @throws KafkaException if Kafka fails; the transaction is aborted
+     * @throws ProducerFencedException if a newer publisher with the same transactional id took
+     *     over; this publisher is closed
+     */
+    public synchronized <T> T transact(TransactionBody<T> body) {
+        checkOpen();
+        Objects.requireNonNull(body, "body");
+        try (ModelCatalog catalog = metadataReader.readToEnd()) {
+            producer.beginTransaction();
+            ModelTransaction transaction =
+                    new ModelTransaction(
+                            producer, topic, catalog, chunkSize, signingKey, retainVersions, clock);
+            T result;
+            try {
+                result = body.run(transaction);
+            } catch (ProducerFencedException e) {
+                fenced();
+                throw e;
+            } catch (RuntimeException | Error e) {
+                abortQuietly(e);
+                throw e;
+            } finally {
+                transaction.close();
+            }
+            try {
+                producer.commitTransaction();
+            } catch (ProducerFencedException e) {
+                fenced();
+                throw e;
+            } catch (KafkaException e) {
+                abortQuietly(e);
+                throw e;
+            }
+            return result;
+        }
+    }
+
+    /**
+     * Publishes {@code artifact} as version {@code info.version()} of {@code info.modelName()}: the
+     * (signed) manifest and the chunks, then optionally an activation, then retention tombstones,
      * all in one transaction.
      *
      * <p>Publishing a version that is already complete on the topic with the same sha256 writes no
@@ -149,64 +184,21 @@ public final class ModelPublisher implements AutoCloseable {
      *     Reason#BAD_ARTIFACT}
      * @throws KafkaException if Kafka fails; the transaction is aborted
      */
-    public synchronized PublishedModel publish(Path artifact, ManifestInfo info, boolean activate) {
-        checkOpen();
+    public PublishedModel publish(Path artifact, ManifestInfo info, boolean activate) {
         Objects.requireNonNull(info, "info");
-        String name = info.modelName();
-        String version = info.version();
-        ArtifactDigest digest = digest(artifact, name, version);
-        try (ModelCatalog catalog = metadataReader.readToEnd()) {
-            Optional<ModelVersionSummary> existing = catalog.version(name, version);
-            Optional<ModelManifest> existingManifest =
-                    existing.flatMap(ModelVersionSummary::manifest);
-            if (existingManifest.isPresent()
-                    && !existingManifest.get().getSha256().equals(digest.sha256)) {
-                throw new ModelPublishException(
-                        Reason.VERSION_CONFLICT,
-                        String.format(
-                                Locale.ROOT,
-                                "model %s version %s exists with sha256 %s; refusing to"
-                                        + " overwrite it with %s (choose a new version)",
-                                name,
-                                version,
-                                existingManifest.get().getSha256(),
-                                digest.sha256));
-            }
-            boolean writeChunks = existing.isEmpty() || !existing.get().complete();
-            ModelManifest manifest = writeChunks ? manifest(info, digest) : existingManifest.get();
-            return inTransaction(
-                    () -> {
-                        if (writeChunks) {
-                            sendChunks(artifact, manifest);
-                            // Leftovers of an earlier, incomplete upload with another chunk size.
-                            for (int index : catalog.chunkIndexes(name, version)) {
-                                if (index >= manifest.getChunkCount()) {
-                                    tombstone(ModelTopicKeys.chunk(name, version, index));
-                                }
-                            }
-                            send(ModelTopicKeys.manifest(name, version), manifest);
-                        } else {
-                            LOG.info(
-                                    "Model {} version {} is already complete on the topic",
-                                    name,
-                                    version);
-                        }
-                        Optional<ModelActivation> activation = Optional.empty();
-                        String active = catalog.activeVersion(name).orElse(null);
-                        if (activate) {
-                            activation =
-                                    Optional.of(
-                                            sendActivation(
-                                                    name,
-                                                    version,
-                                                    previousFor(catalog, name, version),
-                                                    "publish"));
-                            active = version;
-                        }
-                        List<String> pruned = sendPrune(catalog, name, active, version);
-                        return new PublishedModel(manifest, writeChunks, activation, pruned);
-                    });
-        }
+        return transact(
+                tx -> {
+                    PublishedVersion version = tx.publish(artifact, info);
+                    Optional<ModelActivation> activation =
+                            activate
+                                    ? Optional.of(
+                                            tx.activate(
+                                                    info.modelName(), info.version(), "publish"))
+                                    : Optional.empty();
+                    List<String> pruned = tx.prune(info.modelName());
+                    return new PublishedModel(
+                            version.manifest(), version.written(), activation, pruned);
+                });
     }
 
     /**
@@ -215,7 +207,7 @@ public final class ModelPublisher implements AutoCloseable {
      * @throws ModelPublishException with {@link Reason#UNKNOWN_VERSION} or {@link
      *     Reason#INCOMPLETE_VERSION}
      */
-    public synchronized ModelActivation activate(String modelName, String version) {
+    public ModelActivation activate(String modelName, String version) {
         return activate(modelName, version, "activate");
     }
 
@@ -225,51 +217,19 @@ public final class ModelPublisher implements AutoCloseable {
      * @throws ModelPublishException with {@link Reason#UNKNOWN_VERSION} or {@link
      *     Reason#INCOMPLETE_VERSION}
      */
-    public synchronized ModelActivation activate(String modelName, String version, String reason) {
-        checkOpen();
-        try (ModelCatalog catalog = metadataReader.readToEnd()) {
-            requireActivatable(catalog, modelName, version);
-            String previous = previousFor(catalog, modelName, version);
-            return inTransaction(() -> sendActivation(modelName, version, previous, reason));
-        }
+    public ModelActivation activate(String modelName, String version, String reason) {
+        return transact(tx -> tx.activate(modelName, version, reason));
     }
 
     /**
-     * Re-activates the version that was active before the current one, as recorded in the current
-     * activation's {@code previousVersion}. Rolling back twice therefore returns to where the first
-     * rollback started, like {@code cd -}.
+     * Re-activates the version that was active before the current one (see {@link
+     * ModelTransaction#rollback}).
      *
-     * @throws ModelPublishException with {@link Reason#NO_ROLLBACK_TARGET} if there is no active or
-     *     previous version, or {@link Reason#UNKNOWN_VERSION} / {@link Reason#INCOMPLETE_VERSION}
-     *     if the previous version was pruned
+     * @throws ModelPublishException with {@link Reason#NO_ROLLBACK_TARGET}, {@link
+     *     Reason#UNKNOWN_VERSION} or {@link Reason#INCOMPLETE_VERSION}
      */
-    public synchronized ModelActivation rollback(String modelName) {
-        checkOpen();
-        try (ModelCatalog catalog = metadataReader.readToEnd()) {
-            ModelActivation current =
-                    catalog.activation(modelName)
-                            .orElseThrow(
-                                    () ->
-                                            new ModelPublishException(
-                                                    Reason.NO_ROLLBACK_TARGET,
-                                                    "model "
-                                                            + modelName
-                                                            + " has no active version"));
-            String target = current.getPreviousVersion();
-            if (target == null) {
-                throw new ModelPublishException(
-                        Reason.NO_ROLLBACK_TARGET,
-                        "model "
-                                + modelName
-                                + " version "
-                                + current.getVersion()
-                                + " was its first activation; nothing to roll back to");
-            }
-            requireActivatable(catalog, modelName, target);
-            String reason = ROLLBACK_REASON_PREFIX + current.getVersion();
-            return inTransaction(
-                    () -> sendActivation(modelName, target, current.getVersion(), reason));
-        }
+    public ModelActivation rollback(String modelName) {
+        return transact(tx -> tx.rollback(modelName));
     }
 
     /**
@@ -278,31 +238,13 @@ public final class ModelPublisher implements AutoCloseable {
      *
      * @return the deleted versions, oldest first; empty when retention is unlimited
      */
-    public synchronized List<String> prune(String modelName) {
-        checkOpen();
-        try (ModelCatalog catalog = metadataReader.readToEnd()) {
-            String active = catalog.activeVersion(modelName).orElse(null);
-            return inTransaction(() -> sendPrune(catalog, modelName, active, null));
-        }
+    public List<String> prune(String modelName) {
+        return transact(tx -> tx.prune(modelName));
     }
 
     /** Applies the retention policy to every model; returns the deleted versions by model. */
-    public synchronized Map<String, List<String>> prune() {
-        checkOpen();
-        try (ModelCatalog catalog = metadataReader.readToEnd()) {
-            return inTransaction(
-                    () -> {
-                        Map<String, List<String>> pruned = new LinkedHashMap<>();
-                        for (String name : catalog.modelNames()) {
-                            String active = catalog.activeVersion(name).orElse(null);
-                            List<String> versions = sendPrune(catalog, name, active, null);
-                            if (!versions.isEmpty()) {
-                                pruned.put(name, versions);
-                            }
-                        }
-                        return pruned;
-                    });
-        }
+    public Map<String, List<String>> prune() {
+        return transact(ModelTransaction::pruneAll);
     }
 
     /** Closes the producer; an open transaction is aborted by the broker. */
@@ -315,302 +257,17 @@ public final class ModelPublisher implements AutoCloseable {
         producer.close(Duration.ofSeconds(30));
     }
 
-    private void requireActivatable(ModelCatalog catalog, String name, String version) {
-        ModelVersionSummary summary =
-                catalog.version(name, version)
-                        .filter(v -> v.manifest().isPresent())
-                        .orElseThrow(
-                                () ->
-                                        new ModelPublishException(
-                                                Reason.UNKNOWN_VERSION,
-                                                "model " + name + " has no version " + version));
-        if (!summary.complete()) {
-            throw new ModelPublishException(
-                    Reason.INCOMPLETE_VERSION,
-                    String.format(
-                            Locale.ROOT,
-                            "model %s version %s has %d of %d chunks; refusing to activate it",
-                            name,
-                            version,
-                            summary.chunksPresent(),
-                            summary.manifest().get().getChunkCount()));
-        }
+    private void fenced() {
+        // Fenced by a newer publisher: this one can do nothing more.
+        closed = true;
+        producer.close(Duration.ZERO);
     }
 
-    /**
-     * The version to record as previous when activating {@code version}: the active one, or, when
-     * re-activating the active version, its own previous, so the rollback target survives.
-     */
-    private static String previousFor(ModelCatalog catalog, String name, String version) {
-        Optional<ModelActivation> current = catalog.activation(name);
-        if (current.isEmpty()) {
-            return null;
-        }
-        if (current.get().getVersion().equals(version)) {
-            return current.get().getPreviousVersion();
-        }
-        return current.get().getVersion();
-    }
-
-    private ModelActivation sendActivation(
-            String name, String version, String previous, String reason) {
-        ModelActivation activation =
-                ModelActivation.newBuilder()
-                        .setModelName(name)
-                        .setVersion(version)
-                        .setActivatedTime(clock.instant())
-                        .setReason(reason)
-                        .setPreviousVersion(previous)
-                        .build();
-        send(ModelTopicKeys.activation(name), activation);
-        return activation;
-    }
-
-    private List<String> sendPrune(
-            ModelCatalog catalog, String name, String active, String justPublished) {
-        if (retainVersions == 0) {
-            return List.of();
-        }
-        List<ModelVersionSummary> versions = catalog.versions(name);
-        // The newest retainVersions versions, counting one just published but not yet read back.
-        Set<String> keep = new HashSet<>();
-        if (justPublished != null) {
-            keep.add(justPublished);
-        }
-        for (int i = versions.size() - 1; i >= 0 && keep.size() < retainVersions; i--) {
-            keep.add(versions.get(i).version());
-        }
-        if (active != null) {
-            keep.add(active);
-        }
-        List<String> pruned = new ArrayList<>();
-        for (ModelVersionSummary candidate : versions) {
-            if (!keep.contains(candidate.version())) {
-                tombstone(catalog, candidate);
-                pruned.add(candidate.version());
-            }
-        }
-        if (!pruned.isEmpty()) {
-            LOG.info(
-                    "Pruned model {} versions {}, keeping the newest {} and active {}",
-                    name,
-                    pruned,
-                    retainVersions,
-                    active);
-        }
-        return pruned;
-    }
-
-    private void tombstone(ModelCatalog catalog, ModelVersionSummary version) {
-        String name = version.modelName();
-        String v = version.version();
-        // Every announced chunk key, and any present beyond it (e.g. from another chunk size).
-        SortedSet<Integer> indexes = new TreeSet<>(catalog.chunkIndexes(name, v));
-        int announced = version.manifest().map(ModelManifest::getChunkCount).orElse(0);
-        for (int i = 0; i < announced; i++) {
-            indexes.add(i);
-        }
-        for (int i : indexes) {
-            tombstone(ModelTopicKeys.chunk(name, v, i));
-        }
-        tombstone(ModelTopicKeys.manifest(name, v));
-    }
-
-    private void tombstone(String key) {
-        producer.send(new ProducerRecord<>(topic.name(), key, null));
-    }
-
-    private void sendChunks(Path artifact, ModelManifest manifest) {
-        String name = manifest.getModelName();
-        String version = manifest.getVersion();
-        int count = manifest.getChunkCount();
-        MessageDigest whole = Sha256.newDigest();
-        try (InputStream in = Files.newInputStream(artifact)) {
-            for (int i = 0; i < count; i++) {
-                int length = Chunking.chunkLength(manifest.getArtifactSizeBytes(), chunkSize, i);
-                byte[] data = in.readNBytes(length);
-                if (data.length != length) {
-                    throw changed(artifact, name, version);
-                }
-                whole.update(data);
-                ModelChunk chunk =
-                        ModelChunk.newBuilder()
-                                .setModelName(name)
-                                .setVersion(version)
-                                .setIndex(i)
-                                .setCount(count)
-                                .setSha256(Sha256.hex(data))
-                                .setData(ByteBuffer.wrap(data))
-                                .build();
-                send(ModelTopicKeys.chunk(name, version, i), chunk);
-            }
-            if (in.read() != -1 || !Sha256.hex(whole).equals(manifest.getSha256())) {
-                throw changed(artifact, name, version);
-            }
-        } catch (IOException e) {
-            throw new ModelPublishException(
-                    Reason.BAD_ARTIFACT, "cannot read " + artifact + ": " + e, e);
-        }
-    }
-
-    private static ModelPublishException changed(Path artifact, String name, String version) {
-        return new ModelPublishException(
-                Reason.BAD_ARTIFACT,
-                artifact + " changed while publishing model " + name + " version " + version);
-    }
-
-    private void send(String key, Object payload) {
-        ModelTopicRecord record = new ModelTopicRecord(payload);
-        producer.send(new ProducerRecord<>(topic.name(), key, record));
-    }
-
-    private ModelManifest manifest(ManifestInfo info, ArtifactDigest digest) {
-        int count = Chunking.chunkCount(digest.size, chunkSize);
-        ModelManifest manifest =
-                ModelManifest.newBuilder()
-                        .setModelName(info.modelName())
-                        .setVersion(info.version())
-                        .setArtifactSizeBytes(digest.size)
-                        .setSha256(digest.sha256)
-                        .setChunkCount(count)
-                        .setChunkSizeBytes(chunkSize)
-                        .setArtifactFormat(info.artifactFormat().orElse(null))
-                        .setArchitecture(info.architecture())
-                        .setMetrics(new HashMap<>(info.metrics()))
-                        .setParentVersion(info.parentVersion().orElse(null))
-                        .setCreatedTime(info.createdTime().orElse(clock.instant()))
-                        .build();
-        return signingKey == null ? manifest : signingKey.sign(manifest);
-    }
-
-    private ArtifactDigest digest(Path artifact, String name, String version) {
-        try {
-            if (!Files.isRegularFile(artifact)) {
-                throw new ModelPublishException(
-                        Reason.BAD_ARTIFACT, artifact + " is not a regular file");
-            }
-            long size = Files.size(artifact);
-            try {
-                Chunking.chunkCount(size, chunkSize);
-            } catch (IllegalArgumentException e) {
-                throw new ModelPublishException(
-                        Reason.BAD_ARTIFACT,
-                        "model " + name + " version " + version + ": " + e.getMessage(),
-                        e);
-            }
-            MessageDigest digest = Sha256.newDigest();
-            long read = 0;
-            byte[] buffer = new byte[64 * 1024];
-            try (InputStream in = Files.newInputStream(artifact)) {
-                for (int n; (n = in.read(buffer)) != -1; ) {
-                    digest.update(buffer, 0, n);
-                    read += n;
-                }
-            }
-            if (read != size) {
-                throw changed(artifact, name, version);
-            }
-            return new ArtifactDigest(size, Sha256.hex(digest));
-        } catch (IOException e) {
-            throw new ModelPublishException(
-                    Reason.BAD_ARTIFACT, "cannot read " + artifact + ": " + e, e);
-        }
-    }
-
-    private <T> T inTransaction(TransactionBody<T> body) {
-        producer.beginTransaction();
-        T result;
-        try {
-            result = body.run();
-        } catch (ProducerFencedException e) {
-            // Fenced by a newer publisher: this one can do nothing more.
-            closed = true;
-            producer.close(Duration.ZERO);
-            throw e;
-        } catch (RuntimeException e) {
-            abortQuietly(e);
-            throw e;
-        }
-        try {
-            producer.commitTransaction();
-        } catch (ProducerFencedException e) {
-            closed = true;
-            producer.close(Duration.ZERO);
-            throw e;
-        } catch (KafkaException e) {
-            abortQuietly(e);
-            throw e;
-        }
-        return result;
-    }
-
-    private void abortQuietly(RuntimeException cause) {
+    private void abortQuietly(Throwable cause) {
         try {
             producer.abortTransaction();
         } catch (KafkaException e) {
             cause.addSuppressed(e);
-        }
-    }
-
-    private void ensureTopic(Builder builder) {
-        Map<String, Object> config = new HashMap<>(builder.clientConfig);
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, builder.bootstrapServers);
-        try (Admin admin = Admin.create(config)) {
-            try {
-                admin.createTopics(List.of(topic.newTopic()))
-                        .all()
-                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                LOG.info("Created topic {} (1 partition, compacted)", topic.name());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new KafkaException("Cannot create topic " + topic.name(), e.getCause());
-                }
-            }
-            TopicDescription description = describe(admin);
-            if (description.partitions().size() != 1) {
-                throw new ModelPublishException(
-                        Reason.BAD_TOPIC_LAYOUT,
-                        "topic "
-                                + topic.name()
-                                + " has "
-                                + description.partitions().size()
-                                + " partitions; the models protocol needs exactly one");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("Interrupted while checking topic " + topic.name(), e);
-        } catch (ExecutionException e) {
-            throw new KafkaException("Cannot describe topic " + topic.name(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException(
-                    "Kafka at "
-                            + builder.bootstrapServers
-                            + " did not answer within "
-                            + ADMIN_TIMEOUT,
-                    e);
-        }
-    }
-
-    /**
-     * Describes the topic, retrying while the broker does not know it yet: a topic just created
-     * reaches the brokers' metadata a moment after the controller acknowledged it.
-     */
-    private TopicDescription describe(Admin admin)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                return admin.describeTopics(List.of(topic.name()))
-                        .allTopicNames()
-                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .get(topic.name());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
-                        || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
         }
     }
 
@@ -620,13 +277,6 @@ public final class ModelPublisher implements AutoCloseable {
         }
     }
 
-    private record ArtifactDigest(long size, String sha256) {}
-
-    @FunctionalInterface
-    private interface TransactionBody<T> {
-        T run();
-    }
-
     /** Builder of {@link ModelPublisher}: {@code setX} is required, {@code optX} not. */
     public static final class Builder {
         private String bootstrapServers;
@@ -634,6 +284,7 @@ public final class ModelPublisher implements AutoCloseable {
         private String transactionalId = DEFAULT_TRANSACTIONAL_ID;
         private int chunkSize = ModelTopicKeys.RECOMMENDED_CHUNK_BYTES;
         private SigningKey signingKey;
+        private TrustedKeys trustedKeys;
         private int retainVersions;
         private Clock clock = Clock.systemUTC();
         private Map<String, Object> clientConfig = Map.of();
@@ -674,9 +325,20 @@ public final class ModelPublisher implements AutoCloseable {
             return this;
         }
 
-        /** Signs every published manifest with {@code signingKey}. */
+        /** Signs every published manifest and activation with {@code signingKey}. */
         public Builder optSigningKey(SigningKey signingKey) {
             this.signingKey = signingKey;
+            return this;
+        }
+
+        /**
+         * Sets the keys whose activations count when the publisher works out the active version
+         * (the previous version of a new activation, the rollback target), as readers with those
+         * keys would. Default: the signing key's public key, or none (every activation counts)
+         * without a signing key. Sequences always continue after the highest on the topic.
+         */
+        public Builder optTrustedKeys(TrustedKeys trustedKeys) {
+            this.trustedKeys = Objects.requireNonNull(trustedKeys, "trustedKeys");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.captioner.modeltopic;
 
+import io.captioner.events.ModelActivation;
 import io.captioner.events.ModelManifest;
 import io.captioner.modeltopic.internal.Sha256;
 import java.io.ByteArrayOutputStream;
@@ -29,8 +30,8 @@ import java.util.Base64;
 import java.util.Set;
 
 /**
- * Ed25519 signing of model manifests with the JDK's built-in provider, and the PEM key files that
- * go with it.
+ * Ed25519 signing of model manifests and activations with the JDK's built-in provider, and the PEM
+ * key files that go with it.
  *
  * <h2>What is signed</h2>
  *
@@ -56,6 +57,15 @@ import java.util.Set;
  * a string, and every integer is big-endian two's complement. Length prefixes make the encoding
  * injective: no two different manifests encode to the same bytes.
  *
+ * <h2>What an activation signature covers</h2>
+ *
+ * <p>{@link #canonicalBytes(ModelActivation)} covers every field of the activation but the
+ * signature itself, in this order: string {@code "captioner.model-activation.v1"}, string {@code
+ * modelName}, string {@code version}, int64 {@code sequence}, string {@code artifactSha256}, int64
+ * {@code activatedTime} (epoch milliseconds), optional string {@code previousVersion}, optional
+ * string {@code reason}. The sequence makes every activation unique and ordered, so a reader can
+ * refuse a replayed older one; the sha256 binds it to the activated bytes.
+ *
  * <h2>Key files</h2>
  *
  * <p>{@link #generateKeys(Path)} writes {@code public.pem} (X.509 SubjectPublicKeyInfo, {@code
@@ -71,6 +81,9 @@ public final class ModelSigning {
 
     /** Domain tag at the start of the canonical encoding. */
     public static final String DOMAIN_TAG = "captioner.model-manifest.v1";
+
+    /** Domain tag at the start of the canonical encoding of activations. */
+    public static final String ACTIVATION_DOMAIN_TAG = "captioner.model-activation.v1";
 
     /** File name of the public key written by {@link #generateKeys(Path)}. */
     public static final String PUBLIC_KEY_FILE = "public.pem";
@@ -93,22 +106,76 @@ public final class ModelSigning {
         writeString(out, manifest.getSha256());
         out.writeBytes(ByteBuffer.allocate(4).putInt(manifest.getChunkCount()).array());
         out.writeBytes(ByteBuffer.allocate(4).putInt(manifest.getChunkSizeBytes()).array());
-        String format = manifest.getArtifactFormat();
-        if (format == null) {
-            out.write(0);
-        } else {
-            out.write(1);
-            writeString(out, format);
+        writeOptional(out, manifest.getArtifactFormat());
+        return out.toByteArray();
+    }
+
+    /**
+     * The canonical bytes of {@code activation} that signatures cover: every field but the
+     * signature and its key id.
+     *
+     * @throws IllegalArgumentException if the activation has no sequence or artifact sha256, which
+     *     a signable activation needs
+     */
+    public static byte[] canonicalBytes(ModelActivation activation) {
+        if (activation.getSequence() == null || activation.getArtifactSha256() == null) {
+            throw new IllegalArgumentException(
+                    "activation of model "
+                            + activation.getModelName()
+                            + " version "
+                            + activation.getVersion()
+                            + " has no sequence or artifact sha256, so it cannot be signed");
         }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        writeString(out, ACTIVATION_DOMAIN_TAG);
+        writeString(out, activation.getModelName());
+        writeString(out, activation.getVersion());
+        out.writeBytes(ByteBuffer.allocate(8).putLong(activation.getSequence()).array());
+        writeString(out, activation.getArtifactSha256());
+        out.writeBytes(
+                ByteBuffer.allocate(8)
+                        .putLong(activation.getActivatedTime().toEpochMilli())
+                        .array());
+        writeOptional(out, activation.getPreviousVersion());
+        writeOptional(out, activation.getReason());
         return out.toByteArray();
     }
 
     /** The Ed25519 signature of {@link #canonicalBytes(ModelManifest)} under {@code key}. */
     public static byte[] sign(ModelManifest manifest, PrivateKey key) {
+        return sign(canonicalBytes(manifest), key);
+    }
+
+    /** The Ed25519 signature of {@link #canonicalBytes(ModelActivation)} under {@code key}. */
+    public static byte[] sign(ModelActivation activation, PrivateKey key) {
+        return sign(canonicalBytes(activation), key);
+    }
+
+    /**
+     * Whether {@code signature} is a valid Ed25519 signature of {@code manifest}'s canonical bytes
+     * under {@code key}; a malformed signature is simply not valid.
+     */
+    public static boolean verify(ModelManifest manifest, byte[] signature, PublicKey key) {
+        return verify(canonicalBytes(manifest), signature, key);
+    }
+
+    /**
+     * Whether {@code signature} is a valid Ed25519 signature of {@code activation}'s canonical
+     * bytes under {@code key}; a malformed signature, or an activation without the signed fields,
+     * is simply not valid.
+     */
+    public static boolean verify(ModelActivation activation, byte[] signature, PublicKey key) {
+        if (activation.getSequence() == null || activation.getArtifactSha256() == null) {
+            return false;
+        }
+        return verify(canonicalBytes(activation), signature, key);
+    }
+
+    private static byte[] sign(byte[] message, PrivateKey key) {
         try {
             Signature signer = Signature.getInstance(ALGORITHM);
             signer.initSign(key);
-            signer.update(canonicalBytes(manifest));
+            signer.update(message);
             return signer.sign();
         } catch (InvalidKeyException e) {
             throw new IllegalArgumentException("Not an Ed25519 private key: " + e.getMessage(), e);
@@ -117,15 +184,11 @@ public final class ModelSigning {
         }
     }
 
-    /**
-     * Whether {@code signature} is a valid Ed25519 signature of {@code manifest}'s canonical bytes
-     * under {@code key}; a malformed signature is simply not valid.
-     */
-    public static boolean verify(ModelManifest manifest, byte[] signature, PublicKey key) {
+    private static boolean verify(byte[] message, byte[] signature, PublicKey key) {
         try {
             Signature verifier = Signature.getInstance(ALGORITHM);
             verifier.initVerify(key);
-            verifier.update(canonicalBytes(manifest));
+            verifier.update(message);
             return verifier.verify(signature);
         } catch (SignatureException e) {
             return false;
@@ -282,6 +345,15 @@ public final class ModelSigning {
             Files.setPosixFilePermissions(file, ownerOnly);
         } else {
             Files.write(file, bytes, StandardOpenOption.CREATE_NEW);
+        }
+    }
+
+    private static void writeOptional(ByteArrayOutputStream out, String value) {
+        if (value == null) {
+            out.write(0);
+        } else {
+            out.write(1);
+            writeString(out, value);
         }
     }
 

@@ -10,8 +10,8 @@ public interface ModelTopicListener {
 
     /**
      * Called once the activated version is complete on the topic and verified; the listener loads
-     * the model from {@link ActivationEvent#artifact()}. An exception is logged and does not stop
-     * the watcher.
+     * the model from {@link ActivationEvent#artifact()}. Anything thrown, an {@link Error} such as
+     * {@link OutOfMemoryError} included, is logged and does not stop the watcher.
      */
     void onActivation(ActivationEvent event) throws Exception;
 
@@ -20,4 +20,12 @@ public interface ModelTopicListener {
      * it. The default does nothing more, so the previous model stays in use.
      */
     default void onRejected(ModelActivation activation, ModelVerificationException error) {}
+
+    /**
+     * Called when an activation record (or an activation tombstone) does not count because of the
+     * trusted keys: unsigned, signed by an unknown key, badly signed, replayed or stale, or a
+     * deletion. The activation in force does not change; the watcher also logs it. The default does
+     * nothing more.
+     */
+    default void onRecordRefused(ModelVerificationException error) {}
 }

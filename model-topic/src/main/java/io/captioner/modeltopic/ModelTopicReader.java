@@ -43,6 +43,7 @@ public final class ModelTopicReader {
     private final Topics topics;
     private final TrustedKeys trustedKeys;
     private final ChunkStorage chunkStorage;
+    private final CatalogLimits limits;
     private final Path workDirectory;
     private final Map<String, Object> consumerConfig;
     private final Duration readTimeout;
@@ -53,6 +54,7 @@ public final class ModelTopicReader {
         this.topics = builder.topics;
         this.trustedKeys = builder.trustedKeys;
         this.chunkStorage = builder.chunkStorage;
+        this.limits = builder.limits;
         this.workDirectory = builder.workDirectory;
         this.consumerConfig = Map.copyOf(builder.consumerConfig);
         this.readTimeout = builder.readTimeout;
@@ -113,7 +115,7 @@ public final class ModelTopicReader {
     }
 
     ModelCatalog newCatalog() {
-        return new ModelCatalog(chunkStorage, trustedKeys, workDirectory);
+        return new ModelCatalog(chunkStorage, trustedKeys, workDirectory, limits);
     }
 
     TopicTail newTail(ModelCatalog catalog) {
@@ -155,6 +157,7 @@ public final class ModelTopicReader {
         private Topics topics;
         private TrustedKeys trustedKeys = TrustedKeys.none();
         private ChunkStorage chunkStorage = ChunkStorage.SPOOL;
+        private CatalogLimits limits = CatalogLimits.defaults();
         private Path workDirectory;
         private Map<String, Object> consumerConfig = Map.of();
         private Duration readTimeout = Duration.ofSeconds(60);
@@ -180,7 +183,10 @@ public final class ModelTopicReader {
             return this;
         }
 
-        /** Sets the keys whose signatures are accepted (default: none, signatures unchecked). */
+        /**
+         * Sets the keys whose signatures are accepted on manifests and activations (default: none,
+         * signatures unchecked).
+         */
         public Builder optTrustedKeys(TrustedKeys trustedKeys) {
             this.trustedKeys = Objects.requireNonNull(trustedKeys, "trustedKeys");
             return this;
@@ -189,6 +195,15 @@ public final class ModelTopicReader {
         /** Sets where chunk bytes are kept (default {@link ChunkStorage#SPOOL}). */
         public Builder optChunkStorage(ChunkStorage chunkStorage) {
             this.chunkStorage = Objects.requireNonNull(chunkStorage, "chunkStorage");
+            return this;
+        }
+
+        /**
+         * Sets the largest artifact accepted and the budget of chunk bytes held before their
+         * manifest is verified (default {@link CatalogLimits#defaults()}: 1 GiB each).
+         */
+        public Builder optLimits(CatalogLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

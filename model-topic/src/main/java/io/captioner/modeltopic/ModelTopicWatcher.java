@@ -23,12 +23,16 @@ import org.slf4j.LoggerFactory;
  * about activations, each only once its version is complete and verified.
  *
  * <p>The watcher first reads the topic from the beginning up to its end as of the start (catch up)
- * and then delivers the current activation of every model, so a freshly started app gets its model;
- * after that it delivers every new activation. An activation whose version's manifest or chunks
- * have not all arrived yet is held, and delivered as soon as they have; a newer activation of the
- * same model replaces a held one. An activation of the version delivered last for that model is not
- * delivered again. A complete version that fails verification goes to {@link
- * ModelTopicListener#onRejected} instead, and is not retried until activated again.
+ * and then delivers the activation in force of every model ({@link ModelCatalog#activation}), so a
+ * freshly started app gets its model; after that it delivers every change of the activation in
+ * force. With trusted keys only a validly signed activation newer than the one in force counts, so
+ * a forged, replayed or deleted activation changes nothing (the listener hears of it through {@link
+ * ModelTopicListener#onRecordRefused}). An activation whose version's manifest or chunks have not
+ * all arrived yet is held, and delivered as soon as they have; a newer activation of the same model
+ * replaces a held one. An activation of the version delivered last for that model is not delivered
+ * again. A complete version that fails verification (or whose sha256 is not the one the activation
+ * names) goes to {@link ModelTopicListener#onRejected} instead, and is not retried until activated
+ * again. Whatever the listener throws, {@link Error}s included, is logged and the watcher goes on.
  *
  * <p>The listener runs on the watcher thread, so a slow model load delays only the watcher. The
  * artifact file of an {@link ActivationEvent} is deleted when the callback returns; a listener that
@@ -48,6 +52,7 @@ public final class ModelTopicWatcher implements AutoCloseable {
     private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final Map<String, ModelActivation> held = new LinkedHashMap<>();
+    private final Map<String, ModelActivation> considered = new HashMap<>();
     private final Map<String, String> delivered = new HashMap<>();
     private final Map<String, String> reportedHeld = new HashMap<>();
     private volatile boolean closing;
@@ -131,19 +136,17 @@ public final class ModelTopicWatcher implements AutoCloseable {
                             continue;
                         }
                     }
-                    for (ModelActivation activation : tail.pollOnce(reader.pollInterval())) {
-                        if (caughtUp) {
-                            held.put(activation.getModelName(), activation);
-                        }
+                    for (ModelVerificationException refusal :
+                            tail.pollOnce(reader.pollInterval())) {
+                        notifyRefused(refusal);
                     }
                     if (!caughtUp && tail.reachedStartEnd()) {
                         caughtUp = true;
-                        for (String name : catalog.modelNames()) {
-                            catalog.activation(name).ifPresent(a -> held.put(name, a));
-                        }
+                        holdChangedActivations();
                         deliverHeld();
                         caughtUpLatch.countDown();
                     } else if (caughtUp) {
+                        holdChangedActivations();
                         deliverHeld();
                     }
                     backoff = reader.pollInterval();
@@ -179,6 +182,25 @@ public final class ModelTopicWatcher implements AutoCloseable {
     private void pause(Duration duration) throws InterruptedException {
         // Not Thread.sleep: close() must not wait out a backoff of up to 30 s.
         closeRequested.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Holds the activation in force of every model whose activation in force changed. */
+    private void holdChangedActivations() {
+        for (String name : catalog.modelNames()) {
+            Optional<ModelActivation> current = catalog.activation(name);
+            if (current.isPresent() && !current.get().equals(considered.get(name))) {
+                considered.put(name, current.get());
+                held.put(name, current.get());
+            }
+        }
+    }
+
+    private void notifyRefused(ModelVerificationException refusal) {
+        try {
+            listener.onRecordRefused(refusal);
+        } catch (RuntimeException | Error listenerError) {
+            LOG.error("Model listener failed in onRecordRefused", listenerError);
+        }
     }
 
     private void deliverHeld() {
@@ -227,6 +249,7 @@ public final class ModelTopicWatcher implements AutoCloseable {
                 return true;
             }
             artifact = assembled.get();
+            checkActivatedBytes(activation, artifact);
         } catch (UncheckedIOException e) {
             // Local trouble (e.g. a full disk), not a bad model: keep it held and try again.
             LOG.error(
@@ -243,9 +266,14 @@ public final class ModelTopicWatcher implements AutoCloseable {
                     e.getMessage());
             try {
                 listener.onRejected(activation, e);
-            } catch (RuntimeException listenerError) {
+            } catch (RuntimeException | Error listenerError) {
                 LOG.error("Model listener failed in onRejected", listenerError);
             }
+            return true;
+        } catch (RuntimeException | Error e) {
+            // Not retried until activated again: the same bytes would most likely fail the same
+            // way.
+            LOG.error("Cannot assemble model {} version {}; it is not delivered", name, version, e);
             return true;
         }
         try {
@@ -255,7 +283,9 @@ public final class ModelTopicWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closing = true;
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // An Error (OutOfMemoryError, LinkageError) while loading a model is the model's fault
+            // as far as the watcher can tell: that version is not served, the watcher goes on.
             LOG.error("Model listener failed to take model {} version {}", name, version, e);
         } finally {
             try {
@@ -265,5 +295,26 @@ public final class ModelTopicWatcher implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** A signed activation names the bytes it activates: refuse other bytes under that version. */
+    private static void checkActivatedBytes(ModelActivation activation, VerifiedArtifact artifact)
+            throws ModelVerificationException {
+        String expected = activation.getArtifactSha256();
+        if (expected != null && !expected.equals(artifact.sha256())) {
+            try {
+                Files.deleteIfExists(artifact.path());
+            } catch (IOException e) {
+                LOG.warn("Cannot delete artifact file {}: {}", artifact.path(), e.toString());
+            }
+            throw new ModelVerificationException(
+                    ModelVerificationException.Reason.ACTIVATION_MISMATCH,
+                    activation.getModelName(),
+                    activation.getVersion(),
+                    "the activation names artifact sha256 "
+                            + expected
+                            + " but the version on the topic has "
+                            + artifact.sha256());
+        }
     }
 }

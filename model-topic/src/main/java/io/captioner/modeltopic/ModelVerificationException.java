@@ -3,8 +3,8 @@ package io.captioner.modeltopic;
 import java.util.Objects;
 
 /**
- * A model version on the {@code models} topic failed verification and must not be loaded; {@link
- * #reason()} says why in a form callers can branch on.
+ * A model version (or an activation) on the {@code models} topic failed verification and must not
+ * be loaded or followed; {@link #reason()} says why in a form callers can branch on.
  */
 public final class ModelVerificationException extends Exception {
 
@@ -22,12 +22,30 @@ public final class ModelVerificationException extends Exception {
         SIZE_MISMATCH,
         /** The reassembled artifact does not hash to the manifest's sha256. */
         CHECKSUM_MISMATCH,
-        /** Trusted keys are configured but the manifest carries no signature. */
+        /** Trusted keys are configured but the manifest or activation carries no signature. */
         UNSIGNED,
         /** The signature does not verify under the trusted key it names. */
         BAD_SIGNATURE,
-        /** The manifest is signed by a key that is not among the trusted keys. */
-        UNKNOWN_KEY
+        /** The manifest or activation is signed by a key that is not among the trusted keys. */
+        UNKNOWN_KEY,
+        /** The manifest announces an artifact larger than the reader's maximum artifact size. */
+        TOO_LARGE,
+        /**
+         * Chunk bytes were dropped because chunks without a verified manifest exceeded the reader's
+         * budget for them; the version cannot be assembled.
+         */
+        CHUNKS_DROPPED,
+        /**
+         * A signed activation does not match its key's sequence or the activated version's sha256.
+         */
+        ACTIVATION_MISMATCH,
+        /**
+         * A validly signed activation whose sequence is not above the one in force: a replay of an
+         * older activation, which must not downgrade anyone.
+         */
+        STALE_ACTIVATION,
+        /** An activation was deleted (tombstone) while trusted keys are configured. */
+        ACTIVATION_TOMBSTONE
     }
 
     private final Reason reason;
@@ -41,8 +59,7 @@ public final class ModelVerificationException extends Exception {
                 Objects.requireNonNull(reason, "reason")
                         + ": model "
                         + modelName
-                        + " version "
-                        + version
+                        + (version == null ? "" : " version " + version)
                         + ": "
                         + message);
         this.reason = reason;
@@ -60,7 +77,7 @@ public final class ModelVerificationException extends Exception {
         return modelName;
     }
 
-    /** The refused version. */
+    /** The refused version; null when the refused record names none (a tombstone). */
     public String version() {
         return version;
     }

@@ -1,5 +1,6 @@
 package io.captioner.modeltopic;
 
+import io.captioner.events.ModelActivation;
 import io.captioner.events.ModelManifest;
 import java.nio.ByteBuffer;
 import java.security.PrivateKey;
@@ -7,7 +8,8 @@ import java.security.PublicKey;
 import java.util.Objects;
 
 /**
- * An Ed25519 key pair that signs model manifests, with its {@link ModelSigning#keyId key id}.
+ * An Ed25519 key pair that signs model manifests and activations, with its {@link
+ * ModelSigning#keyId key id}.
  *
  * <p>{@link #toString()} never shows the private key.
  */
@@ -53,6 +55,24 @@ public final class SigningKey {
                         .build();
         byte[] signature = ModelSigning.sign(unsigned, privateKey);
         return ModelManifest.newBuilder(unsigned)
+                .setSignature(ByteBuffer.wrap(signature))
+                .setSignatureKeyId(keyId)
+                .build();
+    }
+
+    /**
+     * A copy of {@code activation} with signature and key id set by this key.
+     *
+     * @throws IllegalArgumentException if the activation has no sequence or artifact sha256
+     */
+    public ModelActivation sign(ModelActivation activation) {
+        ModelActivation unsigned =
+                ModelActivation.newBuilder(activation)
+                        .setSignature(null)
+                        .setSignatureKeyId(null)
+                        .build();
+        byte[] signature = ModelSigning.sign(unsigned, privateKey);
+        return ModelActivation.newBuilder(unsigned)
                 .setSignature(ByteBuffer.wrap(signature))
                 .setSignatureKeyId(keyId)
                 .build();

@@ -1,5 +1,6 @@
 package io.captioner.modeltopic;
 
+import io.captioner.events.ModelActivation;
 import io.captioner.events.ModelManifest;
 import io.captioner.modeltopic.ModelVerificationException.Reason;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The Ed25519 public keys whose signatures a reader accepts, by {@link ModelSigning#keyId key id}.
  *
  * <p>With no keys ({@link #none()}) signatures are not checked at all; with at least one key, an
- * unsigned manifest, one signed by another key or one whose signature does not verify is refused.
+ * unsigned manifest or activation, one signed by another key or one whose signature does not verify
+ * is refused.
  */
 public final class TrustedKeys {
 
@@ -111,20 +114,66 @@ public final class TrustedKeys {
      *     or {@link Reason#BAD_SIGNATURE}
      */
     public void verify(ModelManifest manifest) throws ModelVerificationException {
+        check(
+                "manifest",
+                manifest.getModelName(),
+                manifest.getVersion(),
+                manifest.getSignature(),
+                manifest.getSignatureKeyId(),
+                (signature, key) -> ModelSigning.verify(manifest, signature, key),
+                "signature does not verify under trusted key " + manifest.getSignatureKeyId());
+    }
+
+    /**
+     * Checks {@code activation}'s signature; does nothing when no keys are trusted.
+     *
+     * @throws ModelVerificationException with {@link Reason#UNSIGNED}, {@link Reason#UNKNOWN_KEY}
+     *     or {@link Reason#BAD_SIGNATURE} (also when the signed fields sequence and artifact sha256
+     *     are missing)
+     */
+    public void verify(ModelActivation activation) throws ModelVerificationException {
+        check(
+                "activation",
+                activation.getModelName(),
+                activation.getVersion(),
+                activation.getSignature(),
+                activation.getSignatureKeyId(),
+                (signature, key) -> ModelSigning.verify(activation, signature, key),
+                activation.getSequence() == null || activation.getArtifactSha256() == null
+                        ? "signed activation lacks its sequence or artifact sha256"
+                        : "activation signature does not verify under trusted key "
+                                + activation.getSignatureKeyId());
+    }
+
+    private void check(
+            String what,
+            String name,
+            String version,
+            ByteBuffer signature,
+            String keyId,
+            BiPredicate<byte[], PublicKey> verifies,
+            String badSignature)
+            throws ModelVerificationException {
         if (keys.isEmpty()) {
             return;
         }
-        String name = manifest.getModelName();
-        String version = manifest.getVersion();
-        ByteBuffer signature = manifest.getSignature();
-        String keyId = manifest.getSignatureKeyId();
         if (signature == null || keyId == null) {
             throw new ModelVerificationException(
                     Reason.UNSIGNED,
                     name,
                     version,
-                    "manifest is not signed but trusted keys " + keys.keySet() + " are configured");
+                    what
+                            + " is not signed but trusted keys "
+                            + keys.keySet()
+                            + " are configured (sign with --sign)");
         }
+        if (!verifies.test(bytes(signature), key(keyId, name, version))) {
+            throw new ModelVerificationException(Reason.BAD_SIGNATURE, name, version, badSignature);
+        }
+    }
+
+    private PublicKey key(String keyId, String name, String version)
+            throws ModelVerificationException {
         PublicKey key = keys.get(keyId);
         if (key == null) {
             throw new ModelVerificationException(
@@ -136,15 +185,13 @@ public final class TrustedKeys {
                             + ", which is not among trusted keys "
                             + keys.keySet());
         }
+        return key;
+    }
+
+    private static byte[] bytes(ByteBuffer signature) {
         byte[] bytes = new byte[signature.remaining()];
         signature.duplicate().get(bytes);
-        if (!ModelSigning.verify(manifest, bytes, key)) {
-            throw new ModelVerificationException(
-                    Reason.BAD_SIGNATURE,
-                    name,
-                    version,
-                    "signature does not verify under trusted key " + keyId);
-        }
+        return bytes;
     }
 
     @Override

@@ -26,11 +26,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -539,6 +545,208 @@ class ModelTopicIT {
         }
     }
 
+    @Test
+    void shouldRefuseReplayedForgedAndDeletedActivationsWhenKeysAreTrusted() throws Exception {
+        // given: two signed versions, v2 activated last, and a watcher that trusts the key
+        SigningKey key = ModelSigning.generateKeys(dir.resolve("keys"));
+        byte[] v2 = TestModels.randomBytes(2000, 31);
+        try (ModelPublisher publisher = publisher().optSigningKey(key).build()) {
+            publisher.publish(
+                    artifact("1.bin", TestModels.randomBytes(2000, 30)), info("cap", "v1"), true);
+            publisher.publish(artifact("2.bin", v2), info("cap", "v2"), true);
+        }
+        ModelTopicReader trusting =
+                reader().optTrustedKeys(TrustedKeys.of(key.publicKey())).build();
+        RecordingListener listener = new RecordingListener();
+        try (ModelTopicWatcher watcher = trusting.watch(listener)) {
+            assertThat(listener.next().version()).isEqualTo("v2");
+            assertThat(watcher.awaitCaughtUp(WAIT)).isTrue();
+
+            // when: a writer of the topic replays activation 1 (the downgrade to v1), forges an
+            // unsigned activation 3 of v1 and deletes the activations
+            byte[] first = rawValue(ModelTopicKeys.activation("cap", 1));
+            writeRawBytes(ModelTopicKeys.activation("cap"), first);
+            writeRawBytes(ModelTopicKeys.activation("cap", 1), first);
+            Map<String, ModelTopicRecord> forged = new java.util.LinkedHashMap<>();
+            forged.put(ModelTopicKeys.activation("cap", 3), activationRecord("cap", "v1"));
+            writeRaw(forged);
+            writeRawBytes(ModelTopicKeys.activation("cap", 2), null);
+            writeRawBytes(ModelTopicKeys.activation("cap"), null);
+
+            // then: every one is refused (the legacy key does not count with trusted keys) and v2
+            // stays in force, nothing is delivered
+            assertThat(
+                            List.of(
+                                    listener.nextRefusal(),
+                                    listener.nextRefusal(),
+                                    listener.nextRefusal()))
+                    .containsExactly(
+                            Reason.STALE_ACTIVATION, Reason.UNSIGNED, Reason.ACTIVATION_TOMBSTONE);
+            assertThat(watcher.catalog().activeVersion("cap")).contains("v2");
+            assertThat(listener.events).isEmpty();
+            assertThat(listener.rejected).isEmpty();
+        }
+        // and a fresh instance serves v2 too
+        RecordingListener restarted = new RecordingListener();
+        try (ModelTopicWatcher watcher = trusting.watch(restarted)) {
+            ActivationEvent current = restarted.next();
+            assertThat(current.version()).isEqualTo("v2");
+            assertThat(restarted.bytes.get(current)).isEqualTo(v2);
+        }
+        // while a reader without keys follows the topic's latest word, as before
+        try (ModelCatalog open =
+                reader().optChunkStorage(ChunkStorage.METADATA_ONLY).build().readToEnd()) {
+            assertThat(open.activeVersion("cap")).contains("v1");
+        }
+    }
+
+    @Test
+    void shouldCommitTheCallersOwnRecordsWithTheVersionOrNothing() throws Exception {
+        String runs = topics.models().name().replace("models", "training-runs");
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(runs, 1, (short) 1))).all().get();
+        }
+        Path failedArtifact = artifact("x.bin", new byte[] {9});
+        Path goodArtifact = artifact("1.bin", TestModels.randomBytes(1500, 40));
+        try (ModelPublisher publisher = publisher().build()) {
+            // when: a transaction fails after writing a version and a record of its own
+            assertThatThrownBy(
+                            () ->
+                                    publisher.transact(
+                                            tx -> {
+                                                tx.publish(failedArtifact, info("cap", "failed"));
+                                                tx.send(
+                                                        new ProducerRecord<>(
+                                                                runs, "run-0", "failed"),
+                                                        new StringSerializer(),
+                                                        new StringSerializer());
+                                                throw new IllegalStateException("evaluation broke");
+                                            }))
+                    .hasMessageContaining("evaluation broke");
+            // and a later one publishes without activating, with its record
+            PublishedVersion published =
+                    publisher.transact(
+                            tx -> {
+                                PublishedVersion v = tx.publish(goodArtifact, info("cap", "v1"));
+                                tx.send(
+                                        new ProducerRecord<>(
+                                                runs, "run-1", "published " + v.version()),
+                                        new StringSerializer(),
+                                        new StringSerializer());
+                                return v;
+                            });
+            assertThat(published.written()).isTrue();
+        }
+
+        // then: only the committed transaction is visible, on both topics
+        try (ModelCatalog catalog = reader().build().readToEnd()) {
+            assertThat(catalog.versions("cap"))
+                    .extracting(ModelVersionSummary::version)
+                    .containsExactly("v1");
+            assertThat(catalog.activation("cap")).isEmpty();
+        }
+        assertThat(committedValues(runs)).containsExactly("published v1");
+    }
+
+    @Test
+    void shouldKeepWatchingWhenTheListenerThrowsAnError() throws Exception {
+        createTopic();
+        java.util.concurrent.atomic.AtomicBoolean first =
+                new java.util.concurrent.atomic.AtomicBoolean(true);
+        RecordingListener recording = new RecordingListener();
+        ModelTopicListener failingOnce =
+                event -> {
+                    if (first.getAndSet(false)) {
+                        throw new OutOfMemoryError("Java heap space (test)");
+                    }
+                    recording.onActivation(event);
+                };
+        try (ModelTopicWatcher watcher = reader().build().watch(failingOnce);
+                ModelPublisher publisher = publisher().build()) {
+            assertThat(watcher.awaitCaughtUp(WAIT)).isTrue();
+            publisher.publish(
+                    artifact("1.bin", TestModels.randomBytes(500, 41)), info("cap", "v1"), true);
+            awaitFailedDelivery(first);
+
+            publisher.publish(
+                    artifact("2.bin", TestModels.randomBytes(500, 42)), info("cap", "v2"), true);
+
+            assertThat(recording.next().version()).isEqualTo("v2");
+            assertThat(watcher.isRunning()).isTrue();
+            assertThat(watcher.failure()).isEmpty();
+        }
+    }
+
+    /** Waits until the listener threw on its first delivery. */
+    private static void awaitFailedDelivery(java.util.concurrent.atomic.AtomicBoolean first)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (first.get() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(first.get()).as("first delivery attempted within %s", WAIT).isFalse();
+    }
+
+    private byte[] rawValue(String key) {
+        Map<String, Object> config =
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(
+                        config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topics.models().name(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(r.key())) {
+                        return r.value();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no record " + key);
+    }
+
+    private List<String> committedValues(String topic) {
+        Map<String, Object> config =
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+            }
+        }
+        return values;
+    }
+
+    /** Writes raw value bytes (or a tombstone) outside the publisher, as any writer could. */
+    private void writeRawBytes(String key, byte[] value) throws Exception {
+        Map<String, Object> config =
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(
+                        config,
+                        new StringSerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.models().name(), key, value)).get();
+        }
+    }
+
     private static Admin admin() {
         return Admin.create(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
@@ -567,6 +775,8 @@ class ModelTopicIT {
     private static final class RecordingListener implements ModelTopicListener {
         final BlockingQueue<ActivationEvent> events = new LinkedBlockingQueue<>();
         final BlockingQueue<ModelVerificationException> rejected = new LinkedBlockingQueue<>();
+        final BlockingQueue<ModelVerificationException> refusedRecords =
+                new LinkedBlockingQueue<>();
         final Map<ActivationEvent, byte[]> bytes = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
@@ -578,6 +788,18 @@ class ModelTopicIT {
         @Override
         public void onRejected(ModelActivation activation, ModelVerificationException error) {
             rejected.add(error);
+        }
+
+        @Override
+        public void onRecordRefused(ModelVerificationException error) {
+            refusedRecords.add(error);
+        }
+
+        Reason nextRefusal() throws InterruptedException {
+            ModelVerificationException refusal =
+                    refusedRecords.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(refusal).as("record refused within %s", WAIT).isNotNull();
+            return refusal.reason();
         }
 
         ActivationEvent next() throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.captioner.modeltopic;
 
+import io.captioner.events.ModelActivation;
 import io.captioner.events.ModelArchitecture;
 import io.captioner.events.ModelChunk;
 import io.captioner.events.ModelManifest;
@@ -75,7 +76,10 @@ final class TestModels {
         return chunks;
     }
 
-    /** Key to record, chunks first then the manifest, like a publisher. */
+    /**
+     * Key to record, chunks first then the manifest, as publishers before the manifest-first order
+     * wrote them (readers must still take them).
+     */
     static Map<String, ModelTopicRecord> records(ModelManifest manifest, List<ModelChunk> chunks) {
         Map<String, ModelTopicRecord> records = new LinkedHashMap<>();
         for (ModelChunk chunk : chunks) {
@@ -88,6 +92,34 @@ final class TestModels {
                 ModelTopicKeys.manifest(manifest.getModelName(), manifest.getVersion()),
                 new ModelTopicRecord(manifest));
         return records;
+    }
+
+    /** Key to record, the manifest first then the chunks, as the publisher writes them now. */
+    static Map<String, ModelTopicRecord> manifestFirst(
+            ModelManifest manifest, List<ModelChunk> chunks) {
+        Map<String, ModelTopicRecord> records = new LinkedHashMap<>();
+        records.put(
+                ModelTopicKeys.manifest(manifest.getModelName(), manifest.getVersion()),
+                new ModelTopicRecord(manifest));
+        for (ModelChunk chunk : chunks) {
+            records.put(
+                    ModelTopicKeys.chunk(
+                            chunk.getModelName(), chunk.getVersion(), chunk.getIndex()),
+                    new ModelTopicRecord(chunk));
+        }
+        return records;
+    }
+
+    /** An activation of {@code version} as the publisher makes it, unsigned. */
+    static ModelActivation activation(
+            String name, String version, long sequence, ModelManifest manifest) {
+        return ModelActivation.newBuilder()
+                .setModelName(name)
+                .setVersion(version)
+                .setActivatedTime(Instant.parse("2026-01-02T03:04:05Z").plusSeconds(sequence))
+                .setSequence(sequence)
+                .setArtifactSha256(manifest.getSha256())
+                .build();
     }
 
     /** A chunk like {@code chunk} but with its first data byte flipped; the sha256 is kept. */

@@ -8,13 +8,15 @@ import java.util.Locale;
 
 /**
  * Record keys of the compacted {@code models} topic: one distinct key per manifest and chunk of a
- * version, so compaction keeps every version's artifact, and one key per model name for
- * activations, so compaction keeps only the latest activation.
+ * version, so compaction keeps every version's artifact, and one key per activation, so compaction
+ * keeps every activation and a replayed old activation can never overwrite a newer one.
  *
  * <ul>
  *   <li>{@code <name>/<version>/manifest}
  *   <li>{@code <name>/<version>/chunk/<index>} with the index zero-padded to 6 digits
- *   <li>{@code <name>/activation}
+ *   <li>{@code <name>/activation/<sequence>} with the activation sequence zero-padded to 12 digits
+ *   <li>{@code <name>/activation}: the key of activations before sequences existed; publishers
+ *       still write a copy of the latest activation there for readers of that age
  * </ul>
  */
 public final class ModelTopicKeys {
@@ -42,9 +44,24 @@ public final class ModelTopicKeys {
                 + String.format(Locale.ROOT, "/chunk/%06d", index);
     }
 
-    /** Key of the activation record of model {@code name}. */
+    /** Largest activation sequence a key can hold. */
+    public static final long MAX_ACTIVATION_SEQUENCE = 999_999_999_999_999_999L;
+
+    /**
+     * Legacy key of the activation record of model {@code name}: the only activation key before
+     * sequences existed, now the compatibility copy of the latest activation for old readers.
+     */
     public static String activation(String name) {
         return part(name, "name") + "/activation";
+    }
+
+    /** Key of activation number {@code sequence} (at least 1) of model {@code name}. */
+    public static String activation(String name, long sequence) {
+        if (sequence < 1 || sequence > MAX_ACTIVATION_SEQUENCE) {
+            throw new IllegalArgumentException(
+                    "Activation sequence must be 1.." + MAX_ACTIVATION_SEQUENCE + ": " + sequence);
+        }
+        return part(name, "name") + String.format(Locale.ROOT, "/activation/%012d", sequence);
     }
 
     /** Key under which {@code record} belongs, chosen by its payload type. */
@@ -57,7 +74,9 @@ public final class ModelTopicKeys {
             return chunk(c.getModelName(), c.getVersion(), c.getIndex());
         }
         if (payload instanceof ModelActivation a) {
-            return activation(a.getModelName());
+            return a.getSequence() == null
+                    ? activation(a.getModelName())
+                    : activation(a.getModelName(), a.getSequence());
         }
         throw new IllegalArgumentException(
                 "Unknown models payload: "

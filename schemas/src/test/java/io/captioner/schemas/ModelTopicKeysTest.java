@@ -18,6 +18,23 @@ class ModelTopicKeysTest {
     }
 
     @Test
+    void shouldGiveEveryActivationItsOwnKeyInSequenceOrder() {
+        assertThat(ModelTopicKeys.activation("m", 42)).isEqualTo("m/activation/000000000042");
+        assertThat(ModelTopicKeys.activation("m", 10))
+                .isGreaterThan(ModelTopicKeys.activation("m", 9));
+        assertThat(
+                        ModelTopicKeys.keyFor(
+                                Fixtures.envelope(
+                                        io.captioner.events.ModelActivation.newBuilder(
+                                                        Fixtures.activation())
+                                                .setSequence(3L)
+                                                .build())))
+                .isEqualTo("captioner/activation/000000000003");
+        assertThatThrownBy(() -> ModelTopicKeys.activation("m", 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void shouldSortChunkKeysInIndexOrder() {
         assertThat(ModelTopicKeys.chunk("m", "1", 10))
                 .isGreaterThan(ModelTopicKeys.chunk("m", "1", 9));

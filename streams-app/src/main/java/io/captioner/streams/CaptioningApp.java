@@ -1,5 +1,6 @@
 package io.captioner.streams;
 
+import io.captioner.modeltopic.CatalogLimits;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelTopicReader;
 import io.captioner.modeltopic.ModelTopicWatcher;
@@ -167,6 +168,7 @@ public final class CaptioningApp implements AutoCloseable {
         config.trustedKeysDirectory()
                 .ifPresent(dir -> reader.optTrustedKeys(TrustedKeys.fromDirectory(dir)));
         config.modelWorkDirectory().ifPresent(reader::optWorkDirectory);
+        reader.optLimits(CatalogLimits.of(config.modelMaxArtifactBytes()));
         ModelSwapper swapper =
                 new ModelSwapper(models, config.modelName(), config.decodingOptions(), swapMetrics);
         ModelTopicWatcher watcher = reader.build().watch(swapper);

@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.captioner.events.CaptionEvent;
 import io.captioner.events.CaptionFailure;
 import io.captioner.events.ImageEvent;
+import io.captioner.events.ModelActivation;
 import io.captioner.events.ModelChunk;
 import io.captioner.events.ModelManifest;
 import io.captioner.events.ModelTopicRecord;
-import io.captioner.modeltopic.CaptionerArtifacts;
 import io.captioner.modeltopic.ManifestInfo;
 import io.captioner.modeltopic.ModelPublisher;
 import io.captioner.modeltopic.ModelSigning;
 import io.captioner.modeltopic.ModelVerificationException.Reason;
 import io.captioner.modeltopic.SigningKey;
+import io.captioner.release.CaptionerArtifacts;
 import io.captioner.schemas.ModelTopicKeys;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
@@ -411,8 +412,8 @@ class ModelHotSwapIT {
                                     ModelChunk.newBuilder(chunk)
                                             .setData(ByteBuffer.wrap(data))
                                             .build()),
-                            ModelTopicKeys.activation(MODEL),
-                            activation(bad.get(1))));
+                            signedActivationKey(app),
+                            signedActivation(app, key, manifest(topic, bad.get(1)))));
             await(
                     "corrupted chunk refused",
                     () -> metrics.refused(Reason.CHUNK_CHECKSUM_MISMATCH) == 1);
@@ -423,7 +424,7 @@ class ModelHotSwapIT {
                             .setSha256("a".repeat(64))
                             .build();
             lying.setSignature(ByteBuffer.wrap(ModelSigning.sign(lying, key.privateKey())));
-            writeManifestAndActivate(config, lying);
+            writeManifestAndActivate(config, app, key, lying);
             await("wrong checksum refused", () -> metrics.refused(Reason.CHECKSUM_MISMATCH) == 1);
 
             // When a manifest was changed after it was signed.
@@ -431,7 +432,7 @@ class ModelHotSwapIT {
                     ModelManifest.newBuilder(manifest(topic, bad.get(3)))
                             .setArtifactFormat("tampered")
                             .build();
-            writeManifestAndActivate(config, tampered);
+            writeManifestAndActivate(config, app, key, tampered);
             await("bad signature refused", () -> metrics.refused(Reason.BAD_SIGNATURE) == 1);
 
             // When a version is published and activated without a signature.
@@ -471,8 +472,8 @@ class ModelHotSwapIT {
                     orderedMap(
                             missingKey,
                             null,
-                            ModelTopicKeys.activation(MODEL),
-                            activation(bad.get(0))));
+                            signedActivationKey(app),
+                            signedActivation(app, key, manifest(topic, bad.get(0)))));
             await(
                     "the watcher read the activation",
                     () ->
@@ -490,6 +491,18 @@ class ModelHotSwapIT {
                     "the completed version serving",
                     () -> served(app).equals(Optional.of(bad.get(0))));
             assertThat(metrics.swaps()).isEqualTo(2);
+
+            // When the activation in force is deleted, the app keeps serving its version.
+            writeRaw(
+                    config,
+                    orderedMap(
+                            ModelTopicKeys.activation(MODEL, nextSequence(app) - 1),
+                            null,
+                            ModelTopicKeys.activation(MODEL),
+                            null));
+            await("tombstone refused", () -> metrics.refused(Reason.ACTIVATION_TOMBSTONE) == 1);
+            assertThat(served(app)).contains(bad.get(0));
+            assertThat(app.modelCatalog().orElseThrow().activeVersion(MODEL)).contains(bad.get(0));
         }
     }
 
@@ -506,14 +519,36 @@ class ModelHotSwapIT {
         return (ModelManifest) topic.get(ModelTopicKeys.manifest(MODEL, version)).getPayload();
     }
 
-    private void writeManifestAndActivate(StreamsAppConfig config, ModelManifest manifest) {
+    private void writeManifestAndActivate(
+            StreamsAppConfig config, CaptioningApp app, SigningKey key, ModelManifest manifest) {
         writeRaw(
                 config,
                 orderedMap(
                         ModelTopicKeys.manifest(MODEL, manifest.getVersion()),
                         new ModelTopicRecord(manifest),
-                        ModelTopicKeys.activation(MODEL),
-                        activation(manifest.getVersion())));
+                        signedActivationKey(app),
+                        signedActivation(app, key, manifest)));
+    }
+
+    /** The key of the next activation: apps with trusted keys follow only sequenced keys. */
+    private static String signedActivationKey(CaptioningApp app) {
+        return ModelTopicKeys.activation(MODEL, nextSequence(app));
+    }
+
+    /** The next activation of {@code manifest}'s version, signed as the publisher would. */
+    private static ModelTopicRecord signedActivation(
+            CaptioningApp app, SigningKey key, ModelManifest manifest) {
+        return new ModelTopicRecord(
+                key.sign(
+                        ModelActivation.newBuilder(
+                                        Fixtures.activation(MODEL, manifest.getVersion()))
+                                .setSequence(nextSequence(app))
+                                .setArtifactSha256(manifest.getSha256())
+                                .build()));
+    }
+
+    private static long nextSequence(CaptioningApp app) {
+        return app.modelCatalog().orElseThrow().highestActivationSequence(MODEL) + 1;
     }
 
     /** One or two records in order; a null value is a tombstone, a null key is left out. */
@@ -525,10 +560,6 @@ class ModelHotSwapIT {
             map.put(k2, v2);
         }
         return map;
-    }
-
-    private static ModelTopicRecord activation(String version) {
-        return new ModelTopicRecord(Fixtures.activation(MODEL, version));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -1,8 +1,8 @@
 package io.captioner.modeltopic.internal;
 
-import io.captioner.events.ModelActivation;
 import io.captioner.events.ModelTopicRecord;
 import io.captioner.modeltopic.ModelCatalog;
+import io.captioner.modeltopic.ModelVerificationException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,9 +97,12 @@ public final class TopicTail implements AutoCloseable {
         return true;
     }
 
-    /** Polls once and applies the records to the catalog; returns the activations among them. */
-    public List<ModelActivation> pollOnce(Duration timeout) {
-        List<ModelActivation> activations = new ArrayList<>();
+    /**
+     * Polls once and applies the records to the catalog; returns the refusals of activation records
+     * among them (see {@link ModelCatalog#apply}).
+     */
+    public List<ModelVerificationException> pollOnce(Duration timeout) {
+        List<ModelVerificationException> refusals = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
             ModelTopicRecord value = null;
             if (record.value() != null) {
@@ -120,9 +123,9 @@ public final class TopicTail implements AutoCloseable {
                     continue;
                 }
             }
-            catalog.apply(record.key(), value, record.offset()).ifPresent(activations::add);
+            catalog.apply(record.key(), value, record.offset()).ifPresent(refusals::add);
         }
-        return activations;
+        return refusals;
     }
 
     /** Reads until the end offsets seen by {@link #assign}, or fails after {@code timeout}. */

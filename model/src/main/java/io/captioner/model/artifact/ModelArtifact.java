@@ -20,15 +20,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -121,28 +118,117 @@ public final class ModelArtifact {
         }
     }
 
-    /** Reads and verifies an artifact: format version, entries, vocabulary and checksum. */
-    public static Contents read(Path file) throws IOException {
-        Map<String, byte[]> entries = new HashMap<>();
-        try (InputStream in = Files.newInputStream(file);
-                ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                entries.put(entry.getName(), zip.readAllBytes());
+    /**
+     * Caps on what reading an artifact may put on the heap. They are checked against the zip's
+     * central directory before any entry is read, and again while inflating (an entry that inflates
+     * beyond its declared size is refused), so a zip bomb fails with {@link ModelArtifactException}
+     * instead of exhausting the heap.
+     *
+     * @param maxEntries most entries the zip may hold (the format has three)
+     * @param maxMetadataBytes largest inflated {@code manifest.json} and {@code vocabulary.txt}
+     * @param maxWeightsBytes largest inflated {@code weights.bin}
+     * @param maxCompressionRatio largest ratio of inflated to compressed size for entries over 1
+     *     MiB; float weights compress to about 0.9 of their size, a zip bomb by a factor of 1000
+     */
+    public record ReadLimits(
+            int maxEntries, long maxMetadataBytes, long maxWeightsBytes, int maxCompressionRatio) {
+
+        /** Largest array the JVM can allocate, so the largest weights entry this format reads. */
+        public static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
+        /** Validates the limits. */
+        public ReadLimits {
+            if (maxEntries < 3
+                    || maxMetadataBytes < 1
+                    || maxWeightsBytes < 1
+                    || maxWeightsBytes > MAX_ARRAY_BYTES
+                    || maxCompressionRatio < 1) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                Locale.ROOT,
+                                "invalid artifact read limits: %d entries, %d metadata bytes, %d"
+                                        + " weights bytes, ratio %d",
+                                maxEntries,
+                                maxMetadataBytes,
+                                maxWeightsBytes,
+                                maxCompressionRatio));
             }
-        } catch (NoSuchFileException e) {
+        }
+
+        /**
+         * 64 entries, 64 MiB of manifest or vocabulary, weights up to the largest array, and a
+         * compression ratio of at most 100.
+         */
+        public static ReadLimits defaults() {
+            return new ReadLimits(64, 64L << 20, MAX_ARRAY_BYTES, 100);
+        }
+
+        /** These limits with weights of at most {@code maxWeightsBytes}. */
+        public ReadLimits withMaxWeightsBytes(long maxWeightsBytes) {
+            return new ReadLimits(
+                    maxEntries, maxMetadataBytes, maxWeightsBytes, maxCompressionRatio);
+        }
+    }
+
+    /**
+     * Reads and verifies an artifact within {@link ReadLimits#defaults()}: format version, entries,
+     * vocabulary and checksum.
+     */
+    public static Contents read(Path file) throws IOException {
+        return read(file, ReadLimits.defaults());
+    }
+
+    /**
+     * Reads and verifies an artifact: entry count and sizes within {@code limits} (before anything
+     * is read), format version, vocabulary and checksum.
+     *
+     * @throws ModelArtifactException if the file is no artifact, breaks a limit or fails a check
+     */
+    public static Contents read(Path file, ReadLimits limits) throws IOException {
+        if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "model artifact not found");
         }
-        byte[] manifestBytes = entries.get(MANIFEST_ENTRY);
-        if (manifestBytes == null) {
+        byte[] manifestBytes;
+        byte[] weights;
+        byte[] vocabularyBytes;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            if (zip.size() > limits.maxEntries()) {
+                throw new ModelArtifactException(
+                        String.format(
+                                Locale.ROOT,
+                                "%s has %d zip entries, more than the %d a model artifact may have",
+                                file,
+                                zip.size(),
+                                limits.maxEntries()));
+            }
+            ZipEntry manifestEntry = zip.getEntry(MANIFEST_ENTRY);
+            if (manifestEntry == null) {
+                throw new ModelArtifactException(
+                        file + " is not a captioner model artifact (no " + MANIFEST_ENTRY + ")");
+            }
+            ZipEntry weightsEntry = zip.getEntry(WEIGHTS_ENTRY);
+            if (weightsEntry == null) {
+                throw new ModelArtifactException(file + " has no " + WEIGHTS_ENTRY + " entry");
+            }
+            ZipEntry vocabularyEntry = zip.getEntry(VOCABULARY_ENTRY);
+            // Every size is checked before the first byte is inflated.
+            checkDeclared(file, manifestEntry, limits.maxMetadataBytes(), limits);
+            checkDeclared(file, weightsEntry, limits.maxWeightsBytes(), limits);
+            if (vocabularyEntry != null) {
+                checkDeclared(file, vocabularyEntry, limits.maxMetadataBytes(), limits);
+            }
+            manifestBytes = readBounded(file, zip, manifestEntry, limits.maxMetadataBytes());
+            weights = readBounded(file, zip, weightsEntry, limits.maxWeightsBytes());
+            vocabularyBytes =
+                    vocabularyEntry == null
+                            ? null
+                            : readBounded(file, zip, vocabularyEntry, limits.maxMetadataBytes());
+        } catch (ZipException e) {
             throw new ModelArtifactException(
-                    file + " is not a captioner model artifact (no " + MANIFEST_ENTRY + ")");
+                    file + " is not a captioner model artifact (not a zip: " + e.getMessage() + ")",
+                    e);
         }
         ModelManifest manifest = parseManifest(file, manifestBytes);
-        byte[] weights = entries.get(WEIGHTS_ENTRY);
-        if (weights == null) {
-            throw new ModelArtifactException(file + " has no " + WEIGHTS_ENTRY + " entry");
-        }
         String actual = sha256(weights);
         if (!actual.equals(manifest.weightsSha256())) {
             throw new ModelArtifactException(
@@ -153,7 +239,6 @@ public final class ModelArtifact {
                             + " got "
                             + actual);
         }
-        byte[] vocabularyBytes = entries.get(VOCABULARY_ENTRY);
         if (vocabularyBytes != null) {
             List<String> words =
                     new String(vocabularyBytes, StandardCharsets.UTF_8).lines().toList();
@@ -163,6 +248,70 @@ public final class ModelArtifact {
             }
         }
         return new Contents(manifest, weights);
+    }
+
+    private static void checkDeclared(Path file, ZipEntry entry, long max, ReadLimits limits)
+            throws ModelArtifactException {
+        long size = entry.getSize();
+        if (size > max) {
+            throw new ModelArtifactException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s: entry %s inflates to %d bytes, more than the limit of %d",
+                            file,
+                            entry.getName(),
+                            size,
+                            max));
+        }
+        long compressed = entry.getCompressedSize();
+        if (size > (1 << 20)
+                && compressed > 0
+                && size / compressed > limits.maxCompressionRatio()) {
+            throw new ModelArtifactException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s: entry %s inflates %d bytes to %d (ratio %d, limit %d): not a model"
+                                    + " artifact (a zip bomb?)",
+                            file,
+                            entry.getName(),
+                            compressed,
+                            size,
+                            size / compressed,
+                            limits.maxCompressionRatio()));
+        }
+    }
+
+    /**
+     * The entry's bytes, never more than its declared size (or {@code max} when undeclared): an
+     * entry whose data inflates to more is refused once the excess byte is seen.
+     */
+    private static byte[] readBounded(Path file, ZipFile zip, ZipEntry entry, long max)
+            throws IOException {
+        long declared = entry.getSize();
+        long bound = declared >= 0 ? declared : max;
+        try (InputStream in = zip.getInputStream(entry)) {
+            byte[] bytes = in.readNBytes((int) Math.min(bound, max));
+            if (declared >= 0 && bytes.length != declared) {
+                throw new ModelArtifactException(
+                        String.format(
+                                Locale.ROOT,
+                                "%s: entry %s holds %d bytes, its header says %d",
+                                file,
+                                entry.getName(),
+                                bytes.length,
+                                declared));
+            }
+            if (in.read() != -1) {
+                throw new ModelArtifactException(
+                        String.format(
+                                Locale.ROOT,
+                                "%s: entry %s inflates beyond %d bytes",
+                                file,
+                                entry.getName(),
+                                bound));
+            }
+            return bytes;
+        }
     }
 
     /**
@@ -188,9 +337,9 @@ public final class ModelArtifact {
                 throw new ModelArtifactException(
                         file + " is not a captioner model artifact (no " + MANIFEST_ENTRY + ")");
             }
-            try (InputStream in = zip.getInputStream(entry)) {
-                return parseManifest(file, in.readAllBytes());
-            }
+            ReadLimits limits = ReadLimits.defaults();
+            checkDeclared(file, entry, limits.maxMetadataBytes(), limits);
+            return parseManifest(file, readBounded(file, zip, entry, limits.maxMetadataBytes()));
         } catch (ZipException e) {
             throw new ModelArtifactException(
                     file + " is not a captioner model artifact (not a zip: " + e.getMessage() + ")",

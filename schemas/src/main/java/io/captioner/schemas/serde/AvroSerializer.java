@@ -1,5 +1,6 @@
 package io.captioner.schemas.serde;
 
+import io.captioner.schemas.registry.SchemaNotFoundException;
 import io.captioner.schemas.registry.SchemaRegistryClient;
 import io.captioner.schemas.registry.SchemaRegistryClients;
 import io.captioner.schemas.registry.SchemaRegistryException;
@@ -23,7 +24,10 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Serializes any Avro record (generated SpecificRecord or GenericRecord) into the Confluent wire
  * format ({@link WireFormat}), registering or looking up its schema under the TopicNameStrategy
- * subject {@code <topic>-key} / {@code <topic>-value}.
+ * subject {@code <topic>-key} / {@code <topic>-value}. The schema registered and looked up is the
+ * {@link PortableSchema} (as in the {@code .avsc} files, without Java-only properties), so clients
+ * in other languages find it and it finds theirs; without auto-registration, the form with Java
+ * properties that older builds registered is found too.
  *
  * <p>Usable by class name as a Kafka {@code value.serializer} (then {@link #configure} reads {@code
  * schema.registry.url} and {@code auto.register.schemas}), or constructed with a client. Null
@@ -94,7 +98,11 @@ public class AvroSerializer implements Serializer<Object> {
         String subject = WireFormat.subjectName(topic, isKey);
         int id;
         try {
-            id = autoRegister ? client.register(subject, schema) : client.getId(subject, schema);
+            Schema portable = PortableSchema.of(schema);
+            id =
+                    autoRegister
+                            ? client.register(subject, portable)
+                            : lookUp(subject, portable, schema);
         } catch (SchemaRegistryException e) {
             throw new SerializationException(
                     (autoRegister ? "Cannot register" : "Cannot find")
@@ -123,6 +131,26 @@ public class AvroSerializer implements Serializer<Object> {
                     e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The id of the portable form, or, for a registry an older build filled, of the generated
+     * class's own schema with its Java properties.
+     */
+    private int lookUp(String subject, Schema portable, Schema generated) {
+        try {
+            return client.getId(subject, portable);
+        } catch (SchemaNotFoundException e) {
+            if (portable == generated) {
+                throw e;
+            }
+            try {
+                return client.getId(subject, generated);
+            } catch (SchemaNotFoundException legacy) {
+                e.addSuppressed(legacy);
+                throw e;
+            }
+        }
     }
 
     private static DatumWriter<Object> newWriter(WriterKey key) {

@@ -154,7 +154,9 @@ class SpecificAvroSerdeRoundTripTest {
         // then
         assertThat(first)
                 .isEqualTo(second)
-                .isEqualTo(registry.getId("images-value", ImageEvent.getClassSchema()));
+                .isEqualTo(
+                        registry.getId(
+                                "images-value", PortableSchema.of(ImageEvent.getClassSchema())));
     }
 
     @Test

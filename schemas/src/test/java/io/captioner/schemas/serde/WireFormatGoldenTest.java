@@ -57,7 +57,11 @@ class WireFormatGoldenTest {
             0x02,
             0x04,
             'v',
-            '0' // previousVersion: branch 1 -> 2, then length 2 -> 4
+            '0', // previousVersion: branch 1 -> 2, then length 2 -> 4
+            0x00, // sequence: null
+            0x00, // artifactSha256: null
+            0x00, // signature: null
+            0x00 // signatureKeyId: null
         };
         assertThat(bytes).containsExactly(expected);
         assertThat(registry.registeredSubjects).containsExactly("models-value");
@@ -116,7 +120,12 @@ class WireFormatGoldenTest {
             0x02,
             0x02,
             'r', // reason "r"
-            0x00 // previousVersion null
+            0x00, // previousVersion null
+            0x02,
+            0x0e, // sequence 7: branch 1, zig-zag 14
+            0x00, // artifactSha256 null
+            0x00, // signature null
+            0x00 // signatureKeyId null
         };
         FixedIdRegistry registry = new FixedIdRegistry(42, ModelActivation.getClassSchema());
 
@@ -131,6 +140,7 @@ class WireFormatGoldenTest {
         assertThat(decoded.getActivatedTime()).isEqualTo(Instant.ofEpochMilli(-1));
         assertThat(decoded.getReason()).isEqualTo("r");
         assertThat(decoded.getPreviousVersion()).isNull();
+        assertThat(decoded.getSequence()).isEqualTo(7L);
     }
 
     @Test

@@ -80,6 +80,9 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** How long start waits for the model topic's active version before serving. */
     public static final String MODEL_STARTUP_WAIT_MS = "captioner.model.startup.wait.ms";
 
+    /** Largest model artifact taken from the model topic; larger versions are refused. */
+    public static final String MODEL_MAX_ARTIFACT_BYTES = "captioner.model.max.artifact.bytes";
+
     /** Kind of the batch buffer store: {@code rocksdb} or {@code memory}, both changelogged. */
     public static final String BUFFER_STORE = "captioner.buffer.store";
 
@@ -228,6 +231,11 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Where model versions are reassembled; empty for the temporary directory. */
     public Optional<Path> modelWorkDirectory() {
         return optionalPath(MODEL_WORK_DIR);
+    }
+
+    /** Largest model artifact taken from the models topic. */
+    public long modelMaxArtifactBytes() {
+        return getLong(MODEL_MAX_ARTIFACT_BYTES);
     }
 
     /** How long start waits for the models topic's active version. */
@@ -476,6 +484,15 @@ public final class StreamsAppConfig extends AbstractConfig {
                 Importance.LOW,
                 "How long start waits to read the models topic and load its active version, so"
                         + " a restarted app serves that version from its first batch.");
+        def.define(
+                MODEL_MAX_ARTIFACT_BYTES,
+                Type.LONG,
+                1L << 30,
+                Range.atLeast(1),
+                Importance.LOW,
+                "Largest model artifact taken from the models topic (bytes): a larger version is"
+                        + " refused before any of its chunks is stored, and chunks that arrive"
+                        + " before their manifest are held up to this many bytes in all.");
         def.define(
                 BATCH_MAX_SIZE,
                 Type.INT,

@@ -9,6 +9,7 @@ import io.captioner.modeltopic.ModelTopicListener;
 import io.captioner.modeltopic.ModelVerificationException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -29,6 +30,14 @@ public final class ModelSwapper implements ModelTopicListener {
     private final String modelName;
     private final DecodingOptions warmUpOptions;
     private final ModelSwapMetrics metrics;
+    private final ModelLoader loader;
+
+    /** Loads a verified artifact file into a model (by default {@link Captioner#load(Path)}). */
+    @FunctionalInterface
+    public interface ModelLoader {
+        /** Loads {@code artifact}; the caller owns (and closes) the model. */
+        Captioner load(Path artifact) throws IOException;
+    }
 
     /**
      * Creates a swapper serving activations of {@code modelName}.
@@ -40,10 +49,21 @@ public final class ModelSwapper implements ModelTopicListener {
             String modelName,
             DecodingOptions warmUpOptions,
             ModelSwapMetrics metrics) {
+        this(holder, modelName, warmUpOptions, metrics, Captioner::load);
+    }
+
+    /** Creates a swapper that loads artifacts with {@code loader}. */
+    public ModelSwapper(
+            ModelHolder holder,
+            String modelName,
+            DecodingOptions warmUpOptions,
+            ModelSwapMetrics metrics,
+            ModelLoader loader) {
         this.holder = Objects.requireNonNull(holder, "holder");
         this.modelName = Objects.requireNonNull(modelName, "modelName");
         this.warmUpOptions = Objects.requireNonNull(warmUpOptions, "warmUpOptions");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.loader = Objects.requireNonNull(loader, "loader");
     }
 
     /**
@@ -65,8 +85,11 @@ public final class ModelSwapper implements ModelTopicListener {
         long start = System.nanoTime();
         Captioner loaded;
         try {
-            loaded = Captioner.load(event.artifact().path());
-        } catch (IOException | RuntimeException e) {
+            loaded = loader.load(event.artifact().path());
+        } catch (IOException | RuntimeException | LinkageError | VirtualMachineError e) {
+            // An artifact that exhausts the heap or native memory (OutOfMemoryError) or needs
+            // classes or native code this build lacks (LinkageError) is refused like any other
+            // unloadable one; the model serving now is untouched, and the watcher goes on.
             throw refuse(event, ModelSwapMetrics.LOAD_FAILED, "cannot load: " + e, e);
         }
         try {
@@ -104,6 +127,17 @@ public final class ModelSwapper implements ModelTopicListener {
         }
     }
 
+    /**
+     * Counts an activation record the watcher refused (unsigned, replayed, a tombstone while
+     * trusted keys are configured); the model in force does not change.
+     */
+    @Override
+    public void onRecordRefused(ModelVerificationException error) {
+        if (modelName.equals(error.modelName())) {
+            metrics.recordRefusal(error.reason().name());
+        }
+    }
+
     /** Counts a version the watcher refused in verification; the watcher has logged it. */
     @Override
     public void onRejected(ModelActivation activation, ModelVerificationException error) {
@@ -119,7 +153,7 @@ public final class ModelSwapper implements ModelTopicListener {
             // The first forward pass allocates and initialises native kernels; paying that here
             // keeps it out of the first served batch.
             loaded.caption(List.of(blank), warmUpOptions);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | VirtualMachineError e) {
             throw refuse(event, ModelSwapMetrics.WARMUP_FAILED, "warm-up caption failed: " + e, e);
         }
     }

@@ -116,4 +116,57 @@ class ModelSwapperTest {
             assertThat(metrics.refusedTotal()).isEqualTo(1);
         }
     }
+
+    @Test
+    void shouldRefuseAVersionWhoseLoadThrowsAnErrorAndKeepServing() throws Exception {
+        try (ModelHolder holder = ModelHolder.load(first)) {
+            for (Error error :
+                    new Error[] {
+                        new OutOfMemoryError("Java heap space"),
+                        new NoClassDefFoundError("ai/djl/Missing")
+                    }) {
+                ModelSwapper swapper =
+                        new ModelSwapper(
+                                holder,
+                                "swap",
+                                DecodingOptions.greedy(),
+                                metrics,
+                                artifact -> {
+                                    throw error;
+                                });
+
+                assertThatThrownBy(() -> swapper.onActivation(event("swap", secondVersion, second)))
+                        .isInstanceOf(ModelSwapper.ModelRefusedException.class)
+                        .hasMessageContaining(ModelSwapMetrics.LOAD_FAILED)
+                        .hasCause(error);
+            }
+
+            assertThat(holder.current().orElseThrow().version()).isEqualTo(firstVersion);
+            assertThat(metrics.refused(ModelSwapMetrics.LOAD_FAILED)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldCountActivationRecordsRefusedByTrustedKeys() {
+        try (ModelHolder holder = new ModelHolder()) {
+            ModelSwapper swapper = swapper(holder);
+
+            swapper.onRecordRefused(
+                    new ModelVerificationException(
+                            ModelVerificationException.Reason.STALE_ACTIVATION,
+                            "swap",
+                            "v1",
+                            "old"));
+            swapper.onRecordRefused(
+                    new ModelVerificationException(
+                            ModelVerificationException.Reason.ACTIVATION_TOMBSTONE,
+                            "other",
+                            null,
+                            "tombstone"));
+
+            assertThat(metrics.refused(ModelVerificationException.Reason.STALE_ACTIVATION))
+                    .isEqualTo(1);
+            assertThat(metrics.refusedTotal()).isEqualTo(1);
+        }
+    }
 }

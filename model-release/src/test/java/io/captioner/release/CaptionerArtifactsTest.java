@@ -1,4 +1,4 @@
-package io.captioner.modeltopic;
+package io.captioner.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,7 @@ import io.captioner.model.artifact.TrainingSummary;
 import io.captioner.model.nn.Architecture;
 import io.captioner.model.nn.Backbones;
 import io.captioner.model.nn.EncoderType;
+import io.captioner.modeltopic.ManifestInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,11 @@
-package io.captioner.modeltopic;
+package io.captioner.release;
 
 import io.captioner.events.ModelArchitecture;
 import io.captioner.model.artifact.ModelArtifact;
 import io.captioner.model.artifact.ModelManifest;
 import io.captioner.model.artifact.TrainingSummary;
 import io.captioner.model.nn.Architecture;
+import io.captioner.modeltopic.ManifestInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
