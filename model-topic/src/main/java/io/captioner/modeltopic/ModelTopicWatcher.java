@@ -10,9 +10,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -55,6 +59,7 @@ public final class ModelTopicWatcher implements AutoCloseable {
     private final Map<String, ModelActivation> considered = new HashMap<>();
     private final Map<String, String> delivered = new HashMap<>();
     private final Map<String, String> reportedHeld = new HashMap<>();
+    private final List<AutoCloseable> consumerBindings = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
     private volatile Throwable failure;
 
@@ -98,7 +103,22 @@ public final class ModelTopicWatcher implements AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
-    /** Stops the thread, waits for it and closes the consumer and the catalog. */
+    /**
+     * Binds something to the watcher's Kafka consumer for as long as the watcher lives, e.g.
+     * Micrometer's {@code KafkaClientMetrics} (so the protocol module needs no metrics library):
+     * {@code binder} gets the consumer now, and what it returns is closed by {@link #close()}. Only
+     * the consumer's thread-safe {@code metrics()} may be used; the watcher thread polls it.
+     *
+     * @throws IllegalStateException if the watcher is closed
+     */
+    public void bindConsumer(Function<? super Consumer<?, ?>, ? extends AutoCloseable> binder) {
+        if (closing) {
+            throw new IllegalStateException("the model topic watcher is closed");
+        }
+        consumerBindings.add(Objects.requireNonNull(binder.apply(tail.consumer()), "binding"));
+    }
+
+    /** Stops the thread, waits for it and closes the consumer, its bindings and the catalog. */
     @Override
     public void close() {
         closing = true;
@@ -109,6 +129,14 @@ public final class ModelTopicWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        for (AutoCloseable binding : consumerBindings) {
+            try {
+                binding.close();
+            } catch (Exception e) {
+                LOG.warn("Closing a binding of the model topic consumer failed", e);
+            }
+        }
+        consumerBindings.clear();
         if (thread.isAlive()) {
             LOG.warn("Model topic watcher did not stop within 30 s (listener still busy?)");
             return;

@@ -18,10 +18,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -473,6 +476,36 @@ class ModelTopicIT {
             assertThat(rejected.reason()).isEqualTo(Reason.CHUNK_CHECKSUM_MISMATCH);
             assertThat(listener.events).isEmpty();
         }
+    }
+
+    @Test
+    void shouldLendItsConsumerToABindingAndCloseTheBindingWithTheWatcher() throws Exception {
+        createTopic();
+        AtomicBoolean bindingClosed = new AtomicBoolean();
+        AtomicReference<String> clientId = new AtomicReference<>();
+        ModelTopicWatcher watcher = reader().build().watch(new RecordingListener());
+        try {
+            assertThat(watcher.awaitCaughtUp(WAIT)).isTrue();
+            watcher.bindConsumer(
+                    consumer -> {
+                        // What a metrics binder does: read metrics() off the watcher's thread.
+                        clientId.set(
+                                consumer.metrics().keySet().stream()
+                                        .map(name -> name.tags().get("client-id"))
+                                        .filter(Objects::nonNull)
+                                        .findFirst()
+                                        .orElse(null));
+                        return () -> bindingClosed.set(true);
+                    });
+            assertThat(bindingClosed).isFalse();
+        } finally {
+            watcher.close();
+        }
+
+        assertThat(clientId.get()).startsWith("captioner-model-reader-");
+        assertThat(bindingClosed).isTrue();
+        assertThatThrownBy(() -> watcher.bindConsumer(consumer -> () -> {}))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -5,6 +5,10 @@ import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelTopicReader;
 import io.captioner.modeltopic.ModelTopicWatcher;
 import io.captioner.modeltopic.TrustedKeys;
+import io.captioner.ops.HealthStatus;
+import io.captioner.ops.OpsResponse;
+import io.captioner.ops.OpsServer;
+import io.captioner.ops.ServiceMetrics;
 import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
 import io.captioner.streams.config.StreamsAppConfig;
@@ -12,11 +16,9 @@ import io.captioner.streams.model.ModelHolder;
 import io.captioner.streams.model.ModelSwapMetrics;
 import io.captioner.streams.model.ModelSwapper;
 import io.captioner.streams.model.ServingModel;
-import io.captioner.streams.ops.HealthStatus;
-import io.captioner.streams.ops.MetricsRegistry;
-import io.captioner.streams.ops.OpsHttpServer;
 import io.captioner.streams.processor.CaptioningMetrics;
 import io.captioner.streams.processor.CaptioningTopology;
+import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +63,8 @@ public final class CaptioningApp implements AutoCloseable {
     private final ModelSwapMetrics swapMetrics;
     private final ModelTopicWatcher watcher;
     private final KafkaStreams streams;
-    private final OpsHttpServer ops;
+    private final ServiceMetrics serviceMetrics;
+    private final OpsServer ops;
 
     private CaptioningApp(
             StreamsAppConfig config,
@@ -70,13 +73,15 @@ public final class CaptioningApp implements AutoCloseable {
             ModelSwapMetrics swapMetrics,
             ModelTopicWatcher watcher,
             KafkaStreams streams,
-            OpsHttpServer ops) {
+            ServiceMetrics serviceMetrics,
+            OpsServer ops) {
         this.config = config;
         this.models = models;
         this.metrics = metrics;
         this.swapMetrics = swapMetrics;
         this.watcher = watcher;
         this.streams = streams;
+        this.serviceMetrics = serviceMetrics;
         this.ops = ops;
     }
 
@@ -101,16 +106,19 @@ public final class CaptioningApp implements AutoCloseable {
         }
         ModelTopicWatcher watcher = null;
         KafkaStreams streams = null;
-        OpsHttpServer ops = null;
+        ServiceMetrics serviceMetrics = null;
+        OpsServer ops = null;
         try {
             if (config.createTopics()) {
                 createTopics(config);
             }
-            CaptioningMetrics metrics = new CaptioningMetrics(new MetricsRegistry());
+            serviceMetrics = ServiceMetrics.builder().build();
+            CaptioningMetrics metrics = new CaptioningMetrics(serviceMetrics.registry());
             metrics.registerModelInfo(models);
-            ModelSwapMetrics swapMetrics = new ModelSwapMetrics(metrics.registry());
+            ModelSwapMetrics swapMetrics = new ModelSwapMetrics(serviceMetrics.registry());
             if (config.modelTopicEnabled()) {
                 watcher = watchModelTopic(config, models, swapMetrics);
+                watcher.bindConsumer(serviceMetrics::bindKafkaClient);
             }
             Topology topology = CaptioningTopology.build(config, models, metrics);
             LOG.info("Topology:\n{}", topology.describe());
@@ -120,24 +128,38 @@ public final class CaptioningApp implements AutoCloseable {
                         LOG.error("Stream thread failed; replacing it", e);
                         return StreamThreadExceptionResponse.REPLACE_THREAD;
                     });
+            serviceMetrics.bindKafkaStreams(streams);
             KafkaStreams running = streams;
             ModelTopicWatcher runningWatcher = watcher;
-            metrics.registry()
-                    .supplierGauge(
-                            "captioner_streams_running",
-                            "1 while Kafka Streams is RUNNING.",
-                            () -> running.state() == KafkaStreams.State.RUNNING ? 1 : 0);
+            Gauge.builder(
+                            "captioner.streams.running",
+                            streams,
+                            s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+                    .description("1 while Kafka Streams is RUNNING.")
+                    .strongReference(true)
+                    .register(serviceMetrics.registry());
             ops =
-                    OpsHttpServer.builder()
-                            .setMetrics(metrics.registry())
-                            .optPort(config.httpPort())
+                    OpsServer.builder()
+                            .setMetrics(serviceMetrics.registry())
+                            .setPort(config.httpPort())
+                            .optBindAddress(config.httpBindAddress())
                             .optLiveness(() -> liveness(running, runningWatcher))
                             .optReadiness(() -> readiness(running, models))
-                            .optModelManifest(() -> models.currentManifest().map(m -> (Object) m))
+                            .optEndpoint(
+                                    "/model",
+                                    request ->
+                                            models.currentManifest()
+                                                    .map(OpsResponse::json)
+                                                    .orElseGet(
+                                                            () ->
+                                                                    OpsResponse.error(
+                                                                            404,
+                                                                            "no model loaded")))
                             .build();
             ops.start();
             streams.start();
-            return new CaptioningApp(config, models, metrics, swapMetrics, watcher, streams, ops);
+            return new CaptioningApp(
+                    config, models, metrics, swapMetrics, watcher, streams, serviceMetrics, ops);
         } catch (IOException | RuntimeException e) {
             if (ops != null) {
                 ops.close();
@@ -147,6 +169,9 @@ public final class CaptioningApp implements AutoCloseable {
             }
             if (watcher != null) {
                 watcher.close();
+            }
+            if (serviceMetrics != null) {
+                serviceMetrics.close();
             }
             models.close();
             throw e;
@@ -334,8 +359,8 @@ public final class CaptioningApp implements AutoCloseable {
     }
 
     /**
-     * Stops Streams (committing what is done), then the model topic watcher, the ops endpoint and
-     * the model.
+     * Stops Streams (committing what is done), then the model topic watcher, the ops endpoint, the
+     * metrics binders and the model.
      */
     @Override
     public void close() {
@@ -358,7 +383,11 @@ public final class CaptioningApp implements AutoCloseable {
                 try {
                     ops.close();
                 } finally {
-                    models.close();
+                    try {
+                        serviceMetrics.close();
+                    } finally {
+                        models.close();
+                    }
                 }
             }
         }

@@ -71,6 +71,7 @@ class CaptioningAppIT {
         props.put(StreamsAppConfig.STATE_DIR, dir.resolve("state-" + prefix).toString());
         props.put(StreamsAppConfig.MODEL_PATH, modelFile.toString());
         props.put(StreamsAppConfig.HTTP_PORT, 0);
+        props.put(StreamsAppConfig.HTTP_BIND_ADDRESS, "127.0.0.1");
         props.put(StreamsAppConfig.BATCH_MAX_SIZE, 8);
         props.put(StreamsAppConfig.BATCH_MAX_WAIT_MS, 200);
         props.put(StreamsAppConfig.FETCH_ALLOWED_DIRS, imagesDir.toString());
@@ -133,14 +134,63 @@ class CaptioningAppIT {
             HttpResponse<String> model = get(http, base + "/model");
             assertThat(model.statusCode()).isEqualTo(200);
             assertThat(model.body()).contains("\"name\":\"tiny\"");
-            String metrics = get(http, base + "/metrics").body();
-            assertThat(metrics)
-                    .contains("captioner_captions_total 30")
-                    .contains("captioner_batch_size_count")
-                    .contains("captioner_inference_seconds_count")
-                    .contains("captioner_end_to_end_latency_seconds_count")
-                    .contains("captioner_model_info{name=\"tiny\"");
+            HttpResponse<String> scrape = get(http, base + "/metrics");
+            assertThat(scrape.headers().firstValue("Content-Type"))
+                    .hasValue("text/plain; version=0.0.4; charset=utf-8");
+            assertScrapedNames(scrape.body());
+            assertThat(scrape.body())
+                    .contains("\ncaptioner_captions_total 30.0\n")
+                    .contains("\ncaptioner_streams_running 1.0\n")
+                    .contains("captioner_model_info{name=\"tiny\"")
+                    .contains("# TYPE captioner_batch_size histogram\n")
+                    .contains("# TYPE captioner_inference_seconds histogram\n")
+                    .contains("# TYPE captioner_end_to_end_latency_seconds histogram\n")
+                    .contains("# TYPE captioner_model_load_seconds histogram\n")
+                    .contains("captioner_batch_size_count ")
+                    .contains("captioner_inference_seconds_count ")
+                    .contains("captioner_end_to_end_latency_seconds_count 30\n");
         }
+    }
+
+    /**
+     * The names users scrape (kept from before the move to Micrometer), the JVM families and the
+     * Kafka families of the streams client and of the models topic watcher's consumer.
+     */
+    private static void assertScrapedNames(String scrape) {
+        Set<String> names =
+                scrape.lines()
+                        .filter(line -> !line.startsWith("#") && !line.isBlank())
+                        .map(line -> line.split("[{ ]", 2)[0])
+                        .collect(Collectors.toSet());
+        assertThat(names)
+                .contains(
+                        "captioner_captions_total",
+                        "captioner_failures_total",
+                        "captioner_batch_size_bucket",
+                        "captioner_batch_size_count",
+                        "captioner_batch_size_sum",
+                        "captioner_inference_seconds_bucket",
+                        "captioner_end_to_end_latency_seconds_bucket",
+                        "captioner_buffered_images",
+                        "captioner_model_info",
+                        "captioner_model_swaps_total",
+                        "captioner_models_refused_total",
+                        "captioner_model_load_seconds_bucket",
+                        "captioner_streams_running",
+                        "jvm_memory_used_bytes",
+                        "jvm_gc_memory_allocated_bytes_total",
+                        "jvm_threads_live_threads",
+                        "process_uptime_seconds",
+                        "kafka_consumer_fetch_manager_records_lag_max",
+                        "kafka_consumer_coordinator_rebalance_total",
+                        "kafka_stream_thread_commit_latency_avg");
+        for (FailureReason reason : FailureReason.values()) {
+            assertThat(scrape).contains("captioner_failures_total{reason=\"" + reason + "\"}");
+        }
+        assertThat(scrape)
+                .contains("captioner_models_refused_total{reason=\"BAD_SIGNATURE\"} 0.0")
+                .contains(
+                        "kafka_consumer_fetch_manager_records_lag_max{client_id=\"captioner-model-reader-");
     }
 
     @Test

@@ -461,8 +461,8 @@ class ModelHotSwapIT {
             assertThat(metrics.swaps()).isEqualTo(1);
             assertThat(metrics.refusedTotal()).isEqualTo(5);
             assertThat(get(app, "/metrics").body())
-                    .contains("captioner_models_refused_total{reason=\"UNSIGNED\"} 1")
-                    .contains("captioner_model_swaps_total 1");
+                    .contains("captioner_models_refused_total{reason=\"UNSIGNED\"} 1.0\n")
+                    .contains("\ncaptioner_model_swaps_total 1.0\n");
 
             // When a version misses a chunk and is activated, the activation is held.
             String missingKey = ModelTopicKeys.chunk(MODEL, bad.get(0), 0);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -144,6 +145,14 @@ public final class TopicTail implements AutoCloseable {
             }
             pollOnce(pollTimeout);
         }
+    }
+
+    /**
+     * The consumer that reads the topic, for binding its client metrics; only its thread-safe
+     * {@code metrics()} may be called from other threads.
+     */
+    public Consumer<String, byte[]> consumer() {
+        return consumer;
     }
 
     /** Interrupts a blocking poll from another thread. */

@@ -10,7 +10,7 @@ import java.util.Objects;
  * <p>The {@code image} is always {@link BufferedImage#TYPE_INT_RGB}, belongs to the caller and is
  * not shared with the decoder. Its size may differ from {@code originalWidth x originalHeight}
  * because EXIF orientations 5 to 8 swap the axes and because the decoder may subsample very large
- * images (see {@link ImageDecoder.Builder#optSubsamplingTarget(int)}).
+ * images (see {@link ImageDecoder#decode(byte[], int)}).
  *
  * @param image display-oriented pixels, {@code TYPE_INT_RGB}, alpha composited onto white
  * @param format detected format in lower case: {@code jpeg}, {@code png}, {@code gif} or {@code
@@ -60,5 +60,15 @@ public record DecodedImage(
      */
     public int height() {
         return image.getHeight();
+    }
+
+    /**
+     * Returns how many pixels this image holds (4 bytes each), for callers that bound the pixels a
+     * batch keeps at once.
+     *
+     * @return {@code width() * height()}
+     */
+    public long pixelCount() {
+        return (long) image.getWidth() * image.getHeight();
     }
 }

@@ -56,9 +56,18 @@ import org.slf4j.LoggerFactory;
  *       broken EXIF block is ignored (orientation 1) rather than failing the image.
  * </ol>
  *
+ * <p>Memory. {@link #decode(byte[], int)} subsamples while reading, so a 40 MP photo decoded for a
+ * 224-pixel model holds under 1 MP; every path (JPEG, PNG interlaced, 16-bit or palette, GIF, BMP,
+ * the RGB conversion and the EXIF rotation) allocates pixels at the subsampled size only, plus a
+ * row or two of the source width. Peak heap of one call is the encoded bytes plus at most {@link
+ * ImageHeader#peakHeapBytes(int)}; {@link #probe(byte[])} reads it from the header before anything
+ * is decoded, to budget a batch. One exception lives off the heap: a progressive JPEG keeps its
+ * full-resolution DCT coefficients in the JPEG library while decoding (2 bytes per sample, {@link
+ * ImageHeader#nativeDecodeBytes()}, about 120 MB for a 40 MP 4:2:0 photo), freed when the call
+ * returns.
+ *
  * <p>Instances are immutable and thread-safe; each call uses its own {@link ImageReader}, which is
- * always disposed. Peak memory of one call is roughly the decoded pixels at the file's own depth
- * plus 4 bytes per output pixel, so {@code maxPixels} also bounds memory per concurrent decode.
+ * always disposed.
  */
 public final class ImageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDecoder.class);
@@ -130,7 +139,8 @@ public final class ImageDecoder {
     }
 
     /**
-     * Decodes an encoded image held in memory, the form in which Kafka delivers it.
+     * Decodes an encoded image held in memory, the form in which Kafka delivers it, subsampled to
+     * the builder's {@link Builder#optSubsamplingTarget(int) subsampling target}.
      *
      * @param bytes the encoded image; not modified and not retained
      * @return the oriented RGB pixels and what the file declared
@@ -138,6 +148,114 @@ public final class ImageDecoder {
      *     broken
      */
     public DecodedImage decode(byte[] bytes) throws ImageDecodingException {
+        return decode(bytes, subsamplingTarget);
+    }
+
+    /**
+     * Decodes an encoded image, keeping its shorter side at least {@code minShortSide} pixels: when
+     * the image is at least twice that, the reader keeps only every n-th pixel of every n-th row, n
+     * the largest power of two that keeps the shorter side at or above the target (so it ends
+     * between one and two times the target), and memory follows the output, not the declared size.
+     * A 40 MP photo decoded for a 224-pixel model with {@code minShortSide} 448 holds under 1 MP.
+     *
+     * <p>Subsampling picks pixels without filtering; pass at least twice the size the model resizes
+     * to ({@link ImagePreprocessor#minDecodeShortSide()}), so the later resize smooths the
+     * aliasing. Which target to use depends on the model being served, hence per call.
+     *
+     * @param bytes the encoded image; not modified and not retained
+     * @param minShortSide the shorter side to keep at least, or 0 for full resolution
+     * @return the oriented RGB pixels (subsampled) and what the file declared
+     * @throws ImageDecodingException if the bytes are empty, too large, not a supported format, or
+     *     broken
+     */
+    public DecodedImage decode(byte[] bytes, int minShortSide) throws ImageDecodingException {
+        checkTarget(minShortSide);
+        ImageFormat format = checkInput(bytes);
+        int orientation =
+                format == ImageFormat.JPEG ? ExifOrientation.read(bytes) : ExifOrientation.NORMAL;
+        boolean progressive = format == ImageFormat.JPEG && ImageFormat.isProgressiveJpeg(bytes);
+        Read<BufferedImage> read =
+                withReader(
+                        format,
+                        bytes,
+                        (reader, width, height) ->
+                                readPixels(
+                                        reader,
+                                        format,
+                                        width,
+                                        height,
+                                        progressive,
+                                        subsamplingFactor(width, height, minShortSide)));
+        int width = read.width();
+        int height = read.height();
+        BufferedImage rgb = RgbConversion.toRgb(read.result());
+        read = null; // the raw pixels are garbage from here on, before the rotated copy exists
+        BufferedImage oriented = ExifOrientation.apply(rgb, orientation);
+        return new DecodedImage(oriented, format.formatName(), width, height, orientation);
+    }
+
+    /**
+     * Reads what an image declares without decoding a pixel: the same checks as {@link
+     * #decode(byte[], int)} up to the header (empty, too many bytes, unsupported format, a broken
+     * header, over the pixel limit), so a caller can budget a batch's memory from {@link
+     * ImageHeader#decodedPixels(int)} before it decodes.
+     *
+     * @param bytes the encoded image; not modified and not retained
+     * @return the declared format, size, orientation and native memory of a decode
+     * @throws ImageDecodingException for the same input a decode would refuse from its header
+     */
+    public ImageHeader probe(byte[] bytes) throws ImageDecodingException {
+        ImageFormat format = checkInput(bytes);
+        Read<Void> header = withReader(format, bytes, (reader, width, height) -> null);
+        int width = header.width();
+        int height = header.height();
+        int orientation = ExifOrientation.NORMAL;
+        boolean progressive = false;
+        long nativeBytes = 0;
+        if (format == ImageFormat.JPEG) {
+            orientation = ExifOrientation.read(bytes);
+            ImageFormat.JpegFrame frame = ImageFormat.jpegFrame(bytes);
+            if (frame != null) {
+                progressive = frame.progressive();
+                nativeBytes = frame.coefficientBytes(width, height);
+            }
+        }
+        return new ImageHeader(
+                format.formatName(), width, height, orientation, progressive, nativeBytes);
+    }
+
+    /** What {@link #withReader} read: the declared size and the task's result. */
+    private record Read<T>(int width, int height, T result) {}
+
+    /** Work done with a reader positioned after the header of an image of the given size. */
+    @FunctionalInterface
+    private interface ReaderTask<T> {
+        T run(ImageReader reader, int width, int height) throws ImageDecodingException;
+    }
+
+    /**
+     * Opens a reader on {@code bytes}, reads and checks the declared size (refusing images over
+     * {@code maxPixels} before any pixel is read), runs {@code task} and disposes the reader.
+     */
+    private <T> Read<T> withReader(ImageFormat format, byte[] bytes, ReaderTask<T> task)
+            throws ImageDecodingException {
+        ImageReader reader = newReader(format);
+        ImageInputStream in = new ByteArrayImageInputStream(bytes);
+        try {
+            // seekForwardOnly and ignoreMetadata: one pass, no metadata trees (EXIF is read apart).
+            reader.setInput(in, true, true);
+            int width = readWidth(reader, format);
+            int height = readHeight(reader, format);
+            checkSize(format, width, height);
+            return new Read<>(width, height, task.run(reader, width, height));
+        } finally {
+            reader.dispose();
+            closeQuietly(in);
+        }
+    }
+
+    /** Refuses empty, oversized, unrecognised and undecodable input; returns its format. */
+    private ImageFormat checkInput(byte[] bytes) throws ImageDecodingException {
         Objects.requireNonNull(bytes, "bytes");
         if (bytes.length == 0) {
             throw new ImageDecodingException(Reason.UNSUPPORTED_FORMAT, "input is empty (0 bytes)");
@@ -170,36 +288,38 @@ public final class ImageDecoder {
                             + " is not supported; supported: "
                             + SUPPORTED);
         }
-        int orientation =
-                format == ImageFormat.JPEG ? ExifOrientation.read(bytes) : ExifOrientation.NORMAL;
-        BufferedImage raw;
-        int width;
-        int height;
-        ImageReader reader = newReader(format);
-        ImageInputStream in = new ByteArrayImageInputStream(bytes);
+        return format;
+    }
+
+    private static int readWidth(ImageReader reader, ImageFormat format)
+            throws ImageDecodingException {
         try {
-            // seekForwardOnly and ignoreMetadata: one pass, no metadata trees (EXIF is read apart).
-            reader.setInput(in, true, true);
-            try {
-                width = reader.getWidth(0);
-                height = reader.getHeight(0);
-            } catch (IOException | RuntimeException e) {
-                throw new ImageDecodingException(
-                        Reason.UNDECODABLE_IMAGE,
-                        "cannot read " + format.formatName() + " header: " + describe(e),
-                        e);
-            }
-            checkSize(format, width, height);
-            boolean progressive =
-                    format == ImageFormat.JPEG && ImageFormat.isProgressiveJpeg(bytes);
-            raw = readPixels(reader, format, width, height, progressive);
-        } finally {
-            reader.dispose();
-            closeQuietly(in);
+            return reader.getWidth(0);
+        } catch (IOException | RuntimeException e) {
+            throw headerFailure(format, e);
         }
-        BufferedImage rgb = RgbConversion.toRgb(raw);
-        BufferedImage oriented = ExifOrientation.apply(rgb, orientation);
-        return new DecodedImage(oriented, format.formatName(), width, height, orientation);
+    }
+
+    private static int readHeight(ImageReader reader, ImageFormat format)
+            throws ImageDecodingException {
+        try {
+            return reader.getHeight(0);
+        } catch (IOException | RuntimeException e) {
+            throw headerFailure(format, e);
+        }
+    }
+
+    private static ImageDecodingException headerFailure(ImageFormat format, Exception e) {
+        return new ImageDecodingException(
+                Reason.UNDECODABLE_IMAGE,
+                "cannot read " + format.formatName() + " header: " + describe(e),
+                e);
+    }
+
+    private static void checkTarget(int minShortSide) {
+        if (minShortSide < 0) {
+            throw new IllegalArgumentException("minShortSide must be >= 0 but was " + minShortSide);
+        }
     }
 
     /**
@@ -276,14 +396,18 @@ public final class ImageDecoder {
     }
 
     private BufferedImage readPixels(
-            ImageReader reader, ImageFormat format, int width, int height, boolean progressive)
+            ImageReader reader,
+            ImageFormat format,
+            int width,
+            int height,
+            boolean progressive,
+            int factor)
             throws ImageDecodingException {
         TruncationListener truncation = new TruncationListener();
         reader.addIIOReadWarningListener(truncation);
         BufferedImage raw;
         try {
             ImageReadParam param = reader.getDefaultReadParam();
-            int factor = subsamplingFactor(width, height);
             if (factor > 1) {
                 param.setSourceSubsampling(factor, factor, 0, 0);
             }
@@ -324,14 +448,17 @@ public final class ImageDecoder {
     }
 
     /**
-     * Largest integer factor keeping the shorter side at or above the target; 1 when off or when
-     * the image is smaller than twice the target.
+     * Largest power of two keeping the shorter side at or above the target; 1 when off or when the
+     * image is smaller than twice the target. A power of two puts the subsampled image on the
+     * halving chain of {@link ImagePreprocessor#resize}, so both reach the model's size through the
+     * same intermediate sizes: a factor of 3 or 6 would leave a different last bilinear step and
+     * twice the error against a full decode.
      */
-    int subsamplingFactor(int width, int height) {
-        if (subsamplingTarget == 0) {
+    static int subsamplingFactor(int width, int height, int minShortSide) {
+        if (minShortSide <= 0) {
             return 1;
         }
-        return Math.max(1, Math.min(width, height) / subsamplingTarget);
+        return Integer.highestOneBit(Math.max(1, Math.min(width, height) / minShortSide));
     }
 
     private ImageReader newReader(ImageFormat format) {
@@ -510,14 +637,12 @@ public final class ImageDecoder {
         }
 
         /**
-         * Shrinks big photos while decoding: when the shorter side is at least twice {@code
-         * shortSide}, the reader keeps only every n-th pixel and row, with the largest n that keeps
-         * the shorter side at or above {@code shortSide}. This saves memory (a 12 MP photo becomes
-         * about 0.5 MP of output instead of 48 MB of INT_RGB) and work in the later resize; it
-         * saves little decode CPU for JPEG, whose blocks are all still entropy-decoded. Subsampling
-         * picks pixels without filtering, so set this to at least twice the size the model resizes
-         * to, letting the later resize smooth the aliasing. The result's size then differs from the
-         * original size in {@link DecodedImage}.
+         * Sets the default target of {@link ImageDecoder#decode(byte[])}: big photos are subsampled
+         * while decoding so that their shorter side stays at least {@code shortSide} (see {@link
+         * ImageDecoder#decode(byte[], int)}, which takes the target per call). This saves memory
+         * and work in the later resize, though little decode CPU for JPEG, whose blocks are all
+         * still entropy-decoded. The result's size then differs from the original size in {@link
+         * DecodedImage}.
          *
          * @param shortSide minimum shorter side in pixels, or 0 to decode at full resolution (the
          *     default)

@@ -79,25 +79,87 @@ enum ImageFormat {
      * segments up to the first SOS only, and answers false for anything it cannot parse.
      */
     static boolean isProgressiveJpeg(byte[] b) {
+        JpegFrame frame = jpegFrame(b);
+        return frame != null && frame.progressive();
+    }
+
+    /**
+     * The frame header (SOFn) of a JPEG: whether it is progressive and each component's sampling
+     * factors; null when the marker segments before the first SOS cannot be parsed.
+     */
+    static JpegFrame jpegFrame(byte[] b) {
         int pos = 2;
         while (pos + 4 <= b.length) {
             if ((b[pos] & 0xFF) != 0xFF) {
-                return false;
+                return null;
             }
             int marker = b[pos + 1] & 0xFF;
             if (marker == 0xFF) {
                 pos++; // fill byte
                 continue;
             }
-            if (marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE) {
-                return true;
-            }
             if (marker == 0xDA || marker == 0xD9) {
-                return false;
+                return null;
             }
-            pos += 2 + (((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF));
+            int length = ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
+            boolean sof =
+                    marker >= 0xC0
+                            && marker <= 0xCF
+                            && marker != 0xC4
+                            && marker != 0xC8
+                            && marker != 0xCC;
+            if (sof) {
+                int count = pos + 9 < b.length ? b[pos + 9] & 0xFF : 0;
+                if (count == 0 || pos + 10 + 3 * count > b.length) {
+                    return null;
+                }
+                int[] h = new int[count];
+                int[] v = new int[count];
+                for (int i = 0; i < count; i++) {
+                    int factors = b[pos + 11 + 3 * i] & 0xFF;
+                    h[i] = Math.max(1, factors >> 4);
+                    v[i] = Math.max(1, factors & 0x0F);
+                }
+                boolean progressive =
+                        marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
+                return new JpegFrame(progressive, h, v);
+            }
+            pos += 2 + length;
         }
-        return false;
+        return null;
+    }
+
+    /** A JPEG frame header: progressive or not, and per-component sampling factors. */
+    record JpegFrame(boolean progressive, int[] horizontal, int[] vertical) {
+
+        /**
+         * Bytes libjpeg keeps for a progressive image's DCT coefficients while it decodes (every
+         * scan refines every block, so all of them stay in memory, 2 bytes per coefficient, at full
+         * resolution whatever the subsampling); 0 for a sequential image, which is decoded a row of
+         * blocks at a time.
+         */
+        long coefficientBytes(int width, int height) {
+            if (!progressive) {
+                return 0;
+            }
+            int hMax = 1;
+            int vMax = 1;
+            for (int i = 0; i < horizontal.length; i++) {
+                hMax = Math.max(hMax, horizontal[i]);
+                vMax = Math.max(vMax, vertical[i]);
+            }
+            long total = 0;
+            for (int i = 0; i < horizontal.length; i++) {
+                long componentWidth = ceilDiv((long) width * horizontal[i], hMax);
+                long componentHeight = ceilDiv((long) height * vertical[i], vMax);
+                total += ceilDiv(componentWidth, 8) * ceilDiv(componentHeight, 8) * 64 * 2;
+            }
+            return total;
+        }
+
+        private static long ceilDiv(long a, long b) {
+            return (a + b - 1) / b;
+        }
     }
 
     /** Formats the first bytes as hex for an "unrecognised" message without echoing binary junk. */

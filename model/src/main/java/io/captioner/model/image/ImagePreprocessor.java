@@ -60,6 +60,16 @@ public final class ImagePreprocessor {
         return size;
     }
 
+    /**
+     * The shorter side to decode images at for this input size: twice the input, so that {@link
+     * ImageDecoder#decode(byte[], int)}'s unfiltered subsampling leaves the bilinear halving of
+     * {@link #resize} at least one step to smooth it. Decoding more is wasted memory; decoding less
+     * aliases.
+     */
+    public int minDecodeShortSide() {
+        return 2 * size;
+    }
+
     /** Per-channel mean, RGB. */
     public List<Float> mean() {
         return toList(mean);

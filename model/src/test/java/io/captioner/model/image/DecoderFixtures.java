@@ -65,6 +65,73 @@ final class DecoderFixtures {
         return img;
     }
 
+    /**
+     * The colour of a photo-like scene at (x, y) of a w x h image: gradients, a soft wave, a red
+     * disc, a checkered block and a little deterministic noise, so subsampling has edges and
+     * texture to get wrong.
+     */
+    static int photoRgb(int x, int y, int w, int h, boolean noise) {
+        int r = (int) ((long) x * 255 / w);
+        int g = (int) ((long) y * 255 / h);
+        int b =
+                128
+                        + (int)
+                                (90
+                                        * WAVE[(int) ((long) x * WAVE.length / w)]
+                                        * WAVE[(int) ((long) y * WAVE.length / h)]);
+        long dx = x - w / 3;
+        long dy = y - h / 2;
+        long radius = Math.min(w, h) / 4;
+        if (dx * dx + dy * dy < radius * radius) {
+            r = 230;
+            g = 40;
+            b = 40;
+        }
+        int cell = Math.max(8, Math.min(w, h) / 40);
+        if (x > w * 2 / 3 && y > h / 4 && y < h * 3 / 4 && ((x / cell) + (y / cell)) % 2 == 0) {
+            r = 20;
+            g = 20;
+            b = 20;
+        }
+        if (noise) {
+            int n = ((x * 73856093) ^ (y * 19349663)) >>> 27; // 0..31
+            r += n / 2 - 8;
+            g += n / 2 - 8;
+            b += n / 2 - 8;
+        }
+        return (clamp(r) << 16) | (clamp(g) << 8) | clamp(b);
+    }
+
+    private static final double[] WAVE = wave();
+
+    private static double[] wave() {
+        double[] out = new double[64];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.sin(i * 2 * Math.PI * 3 / out.length);
+        }
+        return out;
+    }
+
+    private static int clamp(int v) {
+        return Math.max(0, Math.min(255, v));
+    }
+
+    /** {@link #photoRgb} as a compact 3-byte BGR image, the cheapest input for the JPEG writer. */
+    static BufferedImage photo(int w, int h, boolean noise) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] data = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        for (int y = 0; y < h; y++) {
+            int row = y * w * 3;
+            for (int x = 0; x < w; x++) {
+                int rgb = photoRgb(x, y, w, h, noise);
+                data[row + 3 * x] = (byte) rgb;
+                data[row + 3 * x + 1] = (byte) (rgb >> 8);
+                data[row + 3 * x + 2] = (byte) (rgb >> 16);
+            }
+        }
+        return img;
+    }
+
     static byte[] write(BufferedImage img, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

@@ -193,9 +193,9 @@ class ImageDecoderTest {
 
             DecodedImage decoded = subsampling.decode(jpeg);
 
-            // 3000 / 500 = factor 6: ceil(4000 / 6) x ceil(3000 / 6).
-            assertThat(decoded.width()).isEqualTo(667);
-            assertThat(decoded.height()).isEqualTo(500);
+            // 3000 / 500 = 6, rounded down to a power of two: factor 4.
+            assertThat(decoded.width()).isEqualTo(1000);
+            assertThat(decoded.height()).isEqualTo(750);
             assertThat(decoded.originalWidth()).isEqualTo(4000);
             assertThat(decoded.originalHeight()).isEqualTo(3000);
             assertCorners(decoded.image(), 16, RED, GREEN, BLUE, WHITE);

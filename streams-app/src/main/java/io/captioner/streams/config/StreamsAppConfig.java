@@ -4,6 +4,7 @@ import io.captioner.model.DecodingOptions;
 import io.captioner.model.image.ImageDecoder;
 import io.captioner.schemas.serde.AvroSerdeConfig;
 import io.captioner.streams.fetch.ImageFetcher;
+import io.captioner.streams.fetch.NetworkAllowList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -29,6 +31,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The typed configuration of the streams app, with one documented key per setting.
@@ -122,9 +126,25 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Whether {@code http:} and {@code https:} image URIs may be fetched. */
     public static final String FETCH_HTTP_ENABLED = "captioner.fetch.http.enabled";
 
-    /** Whether http(s) fetches may reach private, loopback and link-local addresses. */
+    /** Host names whose loopback or private addresses http(s) fetches may reach. */
+    public static final String FETCH_HTTP_ALLOWED_HOSTS = "captioner.fetch.http.allowed.hosts";
+
+    /** Networks (CIDR) that http(s) fetches may reach whatever the host name. */
+    public static final String FETCH_HTTP_ALLOWED_NETWORKS =
+            "captioner.fetch.http.allowed.networks";
+
+    /** Whether http(s) fetches may reach public addresses that are not allow-listed. */
+    public static final String FETCH_HTTP_ALLOW_PUBLIC = "captioner.fetch.http.allow.public";
+
+    /**
+     * Deprecated: opens every loopback and private address to http(s) fetches; use {@link
+     * #FETCH_HTTP_ALLOWED_HOSTS} and {@link #FETCH_HTTP_ALLOWED_NETWORKS}.
+     */
     public static final String FETCH_ALLOW_PRIVATE_NETWORKS =
             "captioner.fetch.allow.private.networks";
+
+    /** Redirects an http(s) fetch follows. */
+    public static final String FETCH_MAX_REDIRECTS = "captioner.fetch.max.redirects";
 
     /** TCP connect timeout of http(s) fetches. */
     public static final String FETCH_CONNECT_TIMEOUT_MS = "captioner.fetch.connect.timeout.ms";
@@ -138,6 +158,9 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Port of the ops HTTP endpoint. */
     public static final String HTTP_PORT = "captioner.http.port";
 
+    /** Address the ops HTTP endpoint binds. */
+    public static final String HTTP_BIND_ADDRESS = "captioner.http.bind.address";
+
     /** Prefix of every topic name. */
     public static final String TOPIC_PREFIX = "captioner.topic.prefix";
 
@@ -149,6 +172,11 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     /** Default ops port; 8081 is taken by the schema registry of the local stack. */
     public static final int DEFAULT_HTTP_PORT = 8088;
+
+    /** Default ops bind address: every interface, so probes and scrapers from outside reach it. */
+    public static final String DEFAULT_HTTP_BIND_ADDRESS = "0.0.0.0";
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsAppConfig.class);
 
     private static final String ENV_PREFIX = "CAPTIONER_";
 
@@ -289,22 +317,41 @@ public final class StreamsAppConfig extends AbstractConfig {
                 .build();
     }
 
-    /** An image fetcher with the configured claim-check policy. */
+    /**
+     * An image fetcher with the configured claim-check policy; the caller closes it (it pools
+     * http(s) connections).
+     */
     public ImageFetcher imageFetcher() {
         List<Path> dirs = new ArrayList<>();
-        for (String dir : getList(FETCH_ALLOWED_DIRS)) {
-            if (!dir.isBlank()) {
-                dirs.add(Path.of(dir.trim()));
-            }
+        for (String dir : nonBlank(FETCH_ALLOWED_DIRS)) {
+            dirs.add(Path.of(dir));
+        }
+        boolean allowPrivate = getBoolean(FETCH_ALLOW_PRIVATE_NETWORKS);
+        if (allowPrivate) {
+            LOG.warn(
+                    "{}=true is deprecated: it opens loopback and every private range (RFC 1918,"
+                            + " 100.64/10, fc00::/7) to http(s) image URIs. List your image"
+                            + " store in {} or {} instead.",
+                    FETCH_ALLOW_PRIVATE_NETWORKS,
+                    FETCH_HTTP_ALLOWED_HOSTS,
+                    FETCH_HTTP_ALLOWED_NETWORKS);
         }
         return ImageFetcher.builder()
                 .optAllowedDirectories(dirs)
                 .optHttpEnabled(getBoolean(FETCH_HTTP_ENABLED))
-                .optAllowPrivateNetworks(getBoolean(FETCH_ALLOW_PRIVATE_NETWORKS))
+                .optAllowedHosts(nonBlank(FETCH_HTTP_ALLOWED_HOSTS))
+                .optAllowedNetworks(nonBlank(FETCH_HTTP_ALLOWED_NETWORKS))
+                .optAllowPublicNetworks(getBoolean(FETCH_HTTP_ALLOW_PUBLIC))
+                .optAllowPrivateNetworks(allowPrivate)
+                .optMaxRedirects(getInt(FETCH_MAX_REDIRECTS))
                 .optConnectTimeout(Duration.ofMillis(getLong(FETCH_CONNECT_TIMEOUT_MS)))
                 .optReadTimeout(Duration.ofMillis(getLong(FETCH_READ_TIMEOUT_MS)))
                 .optMaxBytes(getLong(IMAGE_MAX_BYTES))
                 .build();
+    }
+
+    private List<String> nonBlank(String listKey) {
+        return getList(listKey).stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     /** Largest original value copied into a dead letter. */
@@ -315,6 +362,11 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Port of the ops endpoint; 0 picks a free port. */
     public int httpPort() {
         return getInt(HTTP_PORT);
+    }
+
+    /** Host name or IP address the ops endpoint binds. */
+    public String httpBindAddress() {
+        return getString(HTTP_BIND_ADDRESS).trim();
     }
 
     /** Prefix of every topic name (empty by default). */
@@ -389,6 +441,26 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** The keys outside the table, passed through to Kafka Streams and the serdes. */
     public Map<String, String> passThrough() {
         return passThrough;
+    }
+
+    /** Validates every non-blank element of a list value with {@code parser}. */
+    private static ConfigDef.Validator listOf(Function<String, String> parser) {
+        return (name, value) -> {
+            if (!(value instanceof List<?> items)) {
+                return;
+            }
+            for (Object item : items) {
+                String entry = String.valueOf(item).trim();
+                if (entry.isEmpty()) {
+                    continue;
+                }
+                try {
+                    parser.apply(entry);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, entry, e.getMessage());
+                }
+            }
+        };
     }
 
     private static ConfigDef buildDefinition() {
@@ -575,11 +647,44 @@ public final class StreamsAppConfig extends AbstractConfig {
                 Importance.MEDIUM,
                 "Whether http: and https: image URIs are fetched (else FORBIDDEN_URI).");
         def.define(
+                FETCH_HTTP_ALLOWED_HOSTS,
+                Type.LIST,
+                "",
+                listOf(NetworkAllowList::parseHost),
+                Importance.MEDIUM,
+                "Comma-separated host names (or *.domain for every subdomain) whose loopback or"
+                        + " private addresses http(s) fetches may reach, e.g. an object store.");
+        def.define(
+                FETCH_HTTP_ALLOWED_NETWORKS,
+                Type.LIST,
+                "",
+                listOf(NetworkAllowList::parseNetwork),
+                Importance.MEDIUM,
+                "Comma-separated networks in CIDR notation (10.1.2.3/32, fd00:1::/64) that"
+                        + " http(s) fetches may reach whatever the host name.");
+        def.define(
+                FETCH_HTTP_ALLOW_PUBLIC,
+                Type.BOOLEAN,
+                true,
+                Importance.MEDIUM,
+                "Whether http(s) fetches may reach public addresses; false limits them to the"
+                        + " allowed hosts and networks.");
+        def.define(
                 FETCH_ALLOW_PRIVATE_NETWORKS,
                 Type.BOOLEAN,
                 false,
                 Importance.LOW,
-                "Whether http(s) fetches may reach loopback, private and link-local addresses.");
+                "Deprecated (logs a warning): opens loopback and all private ranges (RFC 1918,"
+                        + " 100.64/10, fc00::/7) to http(s) fetches; link-local, multicast and"
+                        + " reserved addresses stay forbidden. Use the allowed hosts/networks.");
+        def.define(
+                FETCH_MAX_REDIRECTS,
+                Type.INT,
+                ImageFetcher.DEFAULT_MAX_REDIRECTS,
+                Range.between(0, 20),
+                Importance.LOW,
+                "Redirects an http(s) fetch follows, each re-checked against the policy; 0"
+                        + " fails every redirect.");
         def.define(
                 FETCH_CONNECT_TIMEOUT_MS,
                 Type.LONG,
@@ -610,6 +715,19 @@ public final class StreamsAppConfig extends AbstractConfig {
                 Importance.MEDIUM,
                 "Port of the ops endpoint (/health, /ready, /metrics, /model); 0 picks a free"
                         + " port.");
+        def.define(
+                HTTP_BIND_ADDRESS,
+                Type.STRING,
+                DEFAULT_HTTP_BIND_ADDRESS,
+                (name, value) -> {
+                    if (value == null || value.toString().isBlank()) {
+                        throw new ConfigException(name, value, "must be a host name or IP address");
+                    }
+                },
+                Importance.LOW,
+                "Host name or IP address the ops endpoint binds: 0.0.0.0 (every interface, for"
+                        + " probes and Prometheus from outside), 127.0.0.1 (this machine only), or"
+                        + " one interface's address.");
         def.define(
                 TOPIC_PREFIX,
                 Type.STRING,

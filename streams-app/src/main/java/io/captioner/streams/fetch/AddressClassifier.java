@@ -3,7 +3,9 @@ package io.captioner.streams.fetch;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Pure classification of IP addresses for the HTTP fetch policy: looks only at the address bytes,
@@ -28,10 +30,11 @@ public final class AddressClassifier {
     }
 
     /**
-     * Decides whether a connection to {@code address} is allowed: public addresses always are,
-     * loopback and private ones only with {@code allowPrivateNetworks}; link-local (cloud
-     * metadata), multicast, unspecified and reserved addresses never are, because no deployment
-     * needs to fetch images from them and they are the classic SSRF targets.
+     * Decides whether a connection to {@code address} is allowed without an allow-list: public
+     * addresses always are, loopback and private ones only with {@code allowPrivateNetworks};
+     * link-local (cloud metadata), multicast, unspecified and reserved addresses never are, because
+     * no deployment needs to fetch images from them and they are the classic SSRF targets. {@link
+     * FetchPolicy} adds the allow-list on top.
      */
     public static boolean isPermitted(InetAddress address, boolean allowPrivateNetworks) {
         return isPermitted(classify(address), allowPrivateNetworks);
@@ -47,6 +50,37 @@ public final class AddressClassifier {
                 return allowPrivateNetworks;
             default:
                 return false;
+        }
+    }
+
+    /**
+     * The IPv4 address that an IPv6 address carries and that a connection to it would reach:
+     * IPv4-compatible {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::a.b.c.d} and 6to4 {@code
+     * 2002:AABB:CCDD::}; empty for anything else (IPv4-mapped addresses are already {@link
+     * Inet4Address} in Java).
+     */
+    static Optional<Inet4Address> embeddedIpv4(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return Optional.empty();
+        }
+        byte[] b = address.getAddress();
+        byte[] v4 = null;
+        if (allZero(b, 0, 12) && !allZero(b, 12, 15)) {
+            v4 = tail(b, 12);
+        } else if (((b[0] & 0xff) << 8 | (b[1] & 0xff)) == 0x0064
+                && ((b[2] & 0xff) << 8 | (b[3] & 0xff)) == 0xff9b
+                && allZero(b, 4, 12)) {
+            v4 = tail(b, 12);
+        } else if (((b[0] & 0xff) << 8 | (b[1] & 0xff)) == 0x2002) {
+            v4 = new byte[] {b[2], b[3], b[4], b[5]};
+        }
+        if (v4 == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of((Inet4Address) InetAddress.getByAddress(v4));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("4 bytes are always an IPv4 address", e);
         }
     }
 

@@ -22,15 +22,16 @@ final class Deadline {
         return budget;
     }
 
-    /**
-     * Milliseconds left, at least 1 so it can be handed to socket timeouts (where 0 means
-     * "forever"); throws once the deadline has passed.
-     */
-    int remainingMillis() throws SocketTimeoutException {
+    boolean expired() {
+        return deadlineNanos - System.nanoTime() <= 0;
+    }
+
+    /** Nanoseconds left, at least 1; throws once the deadline has passed. */
+    long remainingNanos() throws SocketTimeoutException {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
             throw new SocketTimeoutException("deadline of " + budget.toMillis() + " ms passed");
         }
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+        return left;
     }
 }

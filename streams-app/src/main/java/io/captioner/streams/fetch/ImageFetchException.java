@@ -44,6 +44,19 @@ public final class ImageFetchException extends Exception {
         return new ImageFetchException(Reason.FETCH_FAILED, message, null, status);
     }
 
+    static ImageFetchException forbidden(String message) {
+        return new ImageFetchException(Reason.FORBIDDEN_URI, message);
+    }
+
+    static ImageFetchException failed(String message, Throwable cause) {
+        return new ImageFetchException(Reason.FETCH_FAILED, message, cause);
+    }
+
+    static ImageFetchException tooLarge(String detail, long limit) {
+        return new ImageFetchException(
+                Reason.IMAGE_TOO_LARGE, "image too large: " + detail + " (limit " + limit + ")");
+    }
+
     /** The failure class, for mapping onto a dead-letter reason code. */
     public Reason reason() {
         return reason;

@@ -4,7 +4,10 @@ import io.captioner.model.Captioner;
 import io.captioner.model.artifact.ModelManifest;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,7 @@ public final class ModelHolder implements ModelProvider, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelHolder.class);
 
     private final AtomicReference<ServingModel> current = new AtomicReference<>();
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     /** Creates a holder without a model; processors wait until one is installed. */
@@ -55,6 +59,27 @@ public final class ModelHolder implements ModelProvider, AutoCloseable {
         LOG.info("Serving model {}/{}", next.name(), next.version());
         if (previous != null) {
             previous.release();
+        }
+        notifyChange();
+    }
+
+    /**
+     * Calls {@code listener} after every install and at close, on the thread that changed the
+     * model, e.g. to export the served version as a metric. Listeners read {@link
+     * #currentManifest()} themselves, so a late call of a racing install still sees the newest.
+     */
+    public void addChangeListener(Runnable listener) {
+        changeListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void notifyChange() {
+        for (Runnable listener : changeListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                // A listener is an observer: it must not undo or fail the swap.
+                LOG.warn("Model change listener failed", e);
+            }
         }
     }
 
@@ -96,6 +121,7 @@ public final class ModelHolder implements ModelProvider, AutoCloseable {
         }
         if (model != null) {
             model.release();
+            notifyChange();
         }
     }
 }

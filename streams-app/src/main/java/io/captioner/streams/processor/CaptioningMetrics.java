@@ -1,121 +1,151 @@
 package io.captioner.streams.processor;
 
 import io.captioner.events.FailureReason;
-import io.captioner.streams.model.ModelProvider;
-import io.captioner.streams.ops.Counter;
-import io.captioner.streams.ops.Gauge;
-import io.captioner.streams.ops.Histogram;
-import io.captioner.streams.ops.MetricsRegistry;
+import io.captioner.model.artifact.ModelManifest;
+import io.captioner.ops.Buckets;
+import io.captioner.streams.model.ModelHolder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The app's Prometheus metrics: captions, failures by reason, batch sizes, inference time,
- * end-to-end latency, buffered images and the served model's name and version. Thread-safe.
+ * The app's captioning meters on a Micrometer registry: captions, failures by reason, batch sizes,
+ * inference time, end-to-end latency, buffered images and the served model's name and version.
+ * Exposed in Prometheus as {@code captioner_captions_total}, {@code
+ * captioner_failures_total{reason}}, {@code captioner_batch_size}, {@code
+ * captioner_inference_seconds}, {@code captioner_end_to_end_latency_seconds}, {@code
+ * captioner_buffered_images} and {@code captioner_model_info{name,version}}; the histograms keep
+ * fixed bucket bounds so their {@code le} labels stay stable. Thread-safe.
  */
 public final class CaptioningMetrics {
 
-    private final MetricsRegistry registry;
+    private final MeterRegistry registry;
     private final Counter captions;
-    private final Counter failures;
-    private final Histogram batchSize;
-    private final Histogram inferenceSeconds;
-    private final Histogram latencySeconds;
-    private final Gauge buffered;
+    private final Map<FailureReason, Counter> failures = new EnumMap<>(FailureReason.class);
+    private final DistributionSummary batchSize;
+    private final Timer inference;
+    private final Timer latency;
+    private final AtomicLong buffered = new AtomicLong();
 
-    /** Registers the metrics in {@code registry} (once per registry). */
-    public CaptioningMetrics(MetricsRegistry registry) {
+    /** Registers the meters in {@code registry}. */
+    public CaptioningMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        captions = registry.counter("captioner_captions_total", "Captions produced.");
-        failures =
-                registry.counter(
-                        "captioner_failures_total",
-                        "Inputs dead-lettered to captions-dlq, by reason code.",
-                        "reason");
+        captions =
+                Counter.builder("captioner.captions")
+                        .description("Captions produced.")
+                        .register(registry);
+        // Every reason exported at zero from the start, so increase() alerts see the first one.
         for (FailureReason reason : FailureReason.values()) {
-            failures.labels(reason.name());
+            failures.put(
+                    reason,
+                    Counter.builder("captioner.failures")
+                            .description("Inputs dead-lettered to captions-dlq, by reason code.")
+                            .tag("reason", reason.name())
+                            .register(registry));
         }
         batchSize =
-                registry.histogram(
-                        "captioner_batch_size",
-                        "Images per captioning batch.",
-                        Histogram.exponentialBuckets(1, 2, 11));
-        inferenceSeconds =
-                registry.histogram(
-                        "captioner_inference_seconds",
-                        "Model time per batch in seconds.",
-                        Histogram.exponentialBuckets(0.005, 2, 14));
-        latencySeconds =
-                registry.histogram(
-                        "captioner_end_to_end_latency_seconds",
-                        "Seconds from the image event time to its caption.",
-                        Histogram.exponentialBuckets(0.01, 2, 16));
-        buffered =
-                registry.gauge("captioner_buffered_images", "Images waiting in the batch buffers.");
+                DistributionSummary.builder("captioner.batch.size")
+                        .description("Images per captioning batch.")
+                        .serviceLevelObjectives(Buckets.exponential(1, 2, 11))
+                        .register(registry);
+        inference =
+                Timer.builder("captioner.inference")
+                        .description("Model time per batch.")
+                        .serviceLevelObjectives(Buckets.seconds(Buckets.exponential(0.005, 2, 14)))
+                        .register(registry);
+        latency =
+                Timer.builder("captioner.end.to.end.latency")
+                        .description("Time from the image event time to its caption.")
+                        .serviceLevelObjectives(Buckets.seconds(Buckets.exponential(0.01, 2, 16)))
+                        .register(registry);
+        Gauge.builder("captioner.buffered.images", buffered, AtomicLong::get)
+                .description("Images waiting in the batch buffers.")
+                .register(registry);
     }
 
-    /** Creates metrics on a fresh registry (tests and tools). */
+    /** Creates metrics on a fresh in-memory registry (tests and tools). */
     public static CaptioningMetrics standalone() {
-        return new CaptioningMetrics(new MetricsRegistry());
+        return new CaptioningMetrics(new SimpleMeterRegistry());
     }
 
-    /** Exports the served model's name and version as {@code captioner_model_info}. */
-    public void registerModelInfo(ModelProvider models) {
-        registry.supplierGauge(
-                "captioner_model_info",
-                "The served model (value 1), labelled by name and version.",
-                List.of("name", "version"),
-                () ->
-                        models.currentManifest()
-                                .map(
-                                        m ->
-                                                Map.of(
-                                                        List.of(
-                                                                m.name(),
-                                                                m.version() == null
-                                                                        ? "unversioned"
-                                                                        : m.version()),
-                                                        1.0))
-                                .orElse(Map.of()));
+    /**
+     * Exports the served model's name and version as {@code captioner_model_info{name,version} 1},
+     * following every install in {@code models}; no sample while no model is loaded.
+     */
+    public void registerModelInfo(ModelHolder models) {
+        Objects.requireNonNull(models, "models");
+        MultiGauge info =
+                MultiGauge.builder("captioner.model.info")
+                        .description("The served model (value 1), labelled by name and version.")
+                        .register(registry);
+        Runnable refresh =
+                () -> {
+                    // Reads the holder at call time, so racing installs settle on the newest.
+                    synchronized (info) {
+                        info.register(infoRows(models.currentManifest()), true);
+                    }
+                };
+        models.addChangeListener(refresh);
+        refresh.run();
     }
 
-    /** The registry the metrics live in. */
-    public MetricsRegistry registry() {
+    private static List<MultiGauge.Row<?>> infoRows(Optional<ModelManifest> manifest) {
+        if (manifest.isEmpty()) {
+            return List.of();
+        }
+        ModelManifest m = manifest.get();
+        String version = m.version() == null ? "unversioned" : m.version();
+        return List.of(MultiGauge.Row.of(Tags.of("name", m.name(), "version", version), 1));
+    }
+
+    /** The registry the meters live in. */
+    public MeterRegistry registry() {
         return registry;
     }
 
     void caption(long latencyMillis) {
-        captions.inc();
-        latencySeconds.observe(Math.max(0, latencyMillis) / 1000.0);
+        captions.increment();
+        latency.record(Math.max(0, latencyMillis), TimeUnit.MILLISECONDS);
     }
 
     void failure(FailureReason reason) {
-        failures.labels(reason.name()).inc();
+        failures.get(reason).increment();
     }
 
     void batch(int size, long inferenceNanos) {
-        batchSize.observe(size);
-        inferenceSeconds.observe(inferenceNanos / 1e9);
+        batchSize.record(size);
+        inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
     }
 
     void buffered(int delta) {
-        buffered.add(delta);
+        buffered.addAndGet(delta);
     }
 
     /** Captions produced so far. */
     public double captions() {
-        return captions.value();
+        return captions.count();
     }
 
     /** Failures so far with {@code reason}. */
     public double failures(FailureReason reason) {
-        return failures.labels(reason.name()).value();
+        return failures.get(reason).count();
     }
 
     /** Images waiting in the batch buffers of this instance now. */
     public double buffered() {
-        return buffered.value();
+        return buffered.get();
     }
 
     /** Batches captioned so far. */
@@ -125,6 +155,6 @@ public final class CaptioningMetrics {
 
     /** Sum of the sizes of the batches captioned so far. */
     public double batchedImages() {
-        return batchSize.sum();
+        return batchSize.totalAmount();
     }
 }

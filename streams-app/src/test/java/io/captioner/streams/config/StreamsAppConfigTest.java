@@ -30,6 +30,7 @@ class StreamsAppConfigTest {
         assertThat(config.decodingOptions()).isEqualTo(new DecodingOptions(1, 30, 0.7, 0));
         assertThat(config.modelPath()).isEmpty();
         assertThat(config.httpPort()).isEqualTo(StreamsAppConfig.DEFAULT_HTTP_PORT);
+        assertThat(config.httpBindAddress()).isEqualTo("0.0.0.0");
         assertThat(config.streamsProperties())
                 .containsEntry(
                         StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
@@ -91,6 +92,20 @@ class StreamsAppConfigTest {
                                                 StreamsAppConfig.DECODING_ALTERNATIVES, 2)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(StreamsAppConfig.DECODING_ALTERNATIVES);
+    }
+
+    @Test
+    void shouldTakeTheOpsBindAddressFromTheEnvironmentAndRefuseABlankOne() {
+        StreamsAppConfig config =
+                StreamsAppConfig.builder()
+                        .optEnvironment(Map.of("CAPTIONER_HTTP_BIND_ADDRESS", "127.0.0.1"))
+                        .build();
+
+        assertThat(config.httpBindAddress()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(
+                        () -> StreamsAppConfig.of(Map.of(StreamsAppConfig.HTTP_BIND_ADDRESS, " ")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(StreamsAppConfig.HTTP_BIND_ADDRESS);
     }
 
     @Test

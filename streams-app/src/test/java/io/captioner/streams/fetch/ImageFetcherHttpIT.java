@@ -11,16 +11,22 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +44,7 @@ class ImageFetcherHttpIT {
     private final AtomicInteger requests = new AtomicInteger();
     private final Queue<String> hostHeaders = new ConcurrentLinkedQueue<>();
     private final Queue<String> requestTargets = new ConcurrentLinkedQueue<>();
+    private final Queue<InetSocketAddress> clients = new ConcurrentLinkedQueue<>();
 
     @BeforeEach
     void startServer() throws IOException {
@@ -85,6 +92,9 @@ class ImageFetcherHttpIT {
         route("/redirect-metadata", ex -> redirect(ex, "http://169.254.169.254/latest/meta-data/"));
         route("/redirect-loop", ex -> redirect(ex, "/redirect-loop"));
         route(
+                "/redirect-other-internal",
+                ex -> redirect(ex, "http://other.internal:" + port() + "/cat.jpg"));
+        route(
                 "/redirect-no-location",
                 ex -> {
                     ex.sendResponseHeaders(302, -1);
@@ -107,6 +117,7 @@ class ImageFetcherHttpIT {
                     requests.incrementAndGet();
                     hostHeaders.add(ex.getRequestHeaders().getFirst("Host"));
                     requestTargets.add(ex.getRequestURI().toString());
+                    clients.add(ex.getRemoteAddress());
                     try {
                         handler.handle(ex);
                     } finally {
@@ -127,16 +138,26 @@ class ImageFetcherHttpIT {
         ex.sendResponseHeaders(302, -1);
     }
 
-    private String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    private int port() {
+        return server.getAddress().getPort();
     }
 
+    private String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** Loopback opened through the allow-list, as an operator would open an object store. */
     private static ImageFetcher.Builder local() {
         return ImageFetcher.builder()
                 .optHttpEnabled(true)
-                .optAllowPrivateNetworks(true)
+                .optAllowedNetwork("127.0.0.0/8")
                 .optMaxBytes(MAX_BYTES)
                 .optReadTimeout(Duration.ofSeconds(5));
+    }
+
+    /** Every name resolves to loopback, where the test servers listen. */
+    private static HostResolver everythingIsLoopback() {
+        return host -> List.of(InetAddress.getLoopbackAddress());
     }
 
     @Test
@@ -165,6 +186,81 @@ class ImageFetcherHttpIT {
         assertThat(bytes).containsExactly(IMAGE);
         assertThat(requestTargets).containsExactly("/cat.jpg?size=small");
         assertThat(hostHeaders).containsExactly("127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @Test
+    void shouldFetchFromLoopbackWithTheDeprecatedPrivateNetworksSwitch() throws Exception {
+        ImageFetcher fetcher =
+                ImageFetcher.builder()
+                        .optHttpEnabled(true)
+                        .optAllowPrivateNetworks(true)
+                        .optReadTimeout(Duration.ofSeconds(5))
+                        .build();
+
+        assertThat(fetcher.fetch(url("/cat.jpg"))).containsExactly(IMAGE);
+    }
+
+    @Test
+    void shouldFetchFromAllowListedPrivateHost() throws Exception {
+        ImageFetcher fetcher =
+                ImageFetcher.builder()
+                        .optHttpEnabled(true)
+                        .optAllowedHost("store.internal")
+                        .optHostResolver(everythingIsLoopback())
+                        .build();
+
+        byte[] bytes = fetcher.fetch("http://store.internal:" + port() + "/cat.jpg");
+
+        assertThat(bytes).containsExactly(IMAGE);
+        assertThat(hostHeaders).containsExactly("store.internal:" + port());
+    }
+
+    @Test
+    void shouldRefusePrivateHostThatIsNotAllowListedWithoutSendingARequest() {
+        ImageFetcher fetcher =
+                ImageFetcher.builder()
+                        .optHttpEnabled(true)
+                        .optAllowedHost("store.internal")
+                        .optHostResolver(everythingIsLoopback())
+                        .build();
+
+        ImageFetchException e =
+                fetchFailure(fetcher, "http://other.internal:" + port() + "/cat.jpg");
+
+        assertThat(e.reason()).isEqualTo(Reason.FORBIDDEN_URI);
+        assertThat(e.getMessage()).contains("other.internal", "loopback", "not allowed");
+        assertThat(requests).hasValue(0);
+    }
+
+    @Test
+    void shouldRefuseRedirectFromAllowListedHostToAnotherPrivateHost() {
+        ImageFetcher fetcher =
+                ImageFetcher.builder()
+                        .optHttpEnabled(true)
+                        .optAllowedHost("store.internal")
+                        .optHostResolver(everythingIsLoopback())
+                        .build();
+
+        ImageFetchException e =
+                fetchFailure(
+                        fetcher, "http://store.internal:" + port() + "/redirect-other-internal");
+
+        assertThat(e.reason()).isEqualTo(Reason.FORBIDDEN_URI);
+        assertThat(e.getMessage()).contains("other.internal", "redirected from");
+        assertThat(requestTargets).containsExactly("/redirect-other-internal");
+    }
+
+    @Test
+    void shouldReuseOneConnectionForRepeatedFetchesFromOneHost() throws Exception {
+        try (ImageFetcher fetcher = local().build()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(fetcher.fetch(url("/cat.jpg"))).containsExactly(IMAGE);
+            }
+
+            assertThat(clients).hasSize(3);
+            assertThat(Set.copyOf(clients)).as("client address:port per request").hasSize(1);
+            assertThat(fetcher.idleConnections()).isEqualTo(1);
+        }
     }
 
     @Test
@@ -279,6 +375,132 @@ class ImageFetcherHttpIT {
             assertThat(e.reason()).isEqualTo(Reason.FETCH_FAILED);
             assertThat(e.getMessage()).contains("timed out");
         }
+    }
+
+    @Test
+    void shouldCutNeverAnsweringServerAtTheDeadlineAndReleaseThreadAndConnection()
+            throws Exception {
+        CountDownLatch clientClosed = new CountDownLatch(1);
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        try (RawHttpServer silent =
+                        RawHttpServer.handling(socket -> awaitClientClose(socket, clientClosed));
+                ImageFetcher fetcher = local().optReadTimeout(Duration.ofMillis(300)).build()) {
+
+            Future<ImageFetchException> fetch =
+                    worker.submit(() -> fetchFailure(fetcher, silent.url("/never")));
+
+            ImageFetchException e = fetch.get(20, TimeUnit.SECONDS);
+            assertThat(e.reason()).isEqualTo(Reason.FETCH_FAILED);
+            assertThat(e.getMessage()).contains("timed out");
+            assertThat(clientClosed.await(10, TimeUnit.SECONDS))
+                    .as("the fetcher closed its connection")
+                    .isTrue();
+            assertThat(worker.submit(() -> "free").get(5, TimeUnit.SECONDS)).isEqualTo("free");
+            assertThat(fetcher.idleConnections()).isZero();
+        } finally {
+            worker.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldEndFetchAtOnceWhenItsThreadIsInterrupted() throws Exception {
+        CountDownLatch accepted = new CountDownLatch(1);
+        CountDownLatch clientClosed = new CountDownLatch(1);
+        AtomicReference<ImageFetchException> failure = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        try (RawHttpServer silent =
+                        RawHttpServer.handling(
+                                socket -> {
+                                    accepted.countDown();
+                                    awaitClientClose(socket, clientClosed);
+                                });
+                ImageFetcher fetcher = local().optReadTimeout(Duration.ofMinutes(5)).build()) {
+            Thread worker =
+                    new Thread(
+                            () -> {
+                                failure.set(fetchFailure(fetcher, silent.url("/never")));
+                                stillInterrupted.set(Thread.currentThread().isInterrupted());
+                            });
+            worker.start();
+            assertThat(accepted.await(10, TimeUnit.SECONDS)).isTrue();
+
+            worker.interrupt();
+            worker.join(TimeUnit.SECONDS.toMillis(10));
+
+            assertThat(worker.isAlive()).as("worker still blocked in the fetch").isFalse();
+            assertThat(failure.get().reason()).isEqualTo(Reason.FETCH_FAILED);
+            assertThat(failure.get().getMessage()).contains("interrupted");
+            assertThat(stillInterrupted).as("interrupt flag kept").isTrue();
+            assertThat(clientClosed.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void shouldEndFetchWhenItsThreadIsInterruptedDuringAHungDnsLookup() throws Exception {
+        CountDownLatch resolving = new CountDownLatch(1);
+        AtomicReference<ImageFetchException> failure = new AtomicReference<>();
+        ImageFetcher fetcher =
+                ImageFetcher.builder()
+                        .optHttpEnabled(true)
+                        .optConnectTimeout(Duration.ofMinutes(5))
+                        .optReadTimeout(Duration.ofMinutes(5))
+                        .optHostResolver(hungResolver(resolving))
+                        .build();
+        try (fetcher) {
+            Thread worker =
+                    new Thread(
+                            () -> failure.set(fetchFailure(fetcher, "http://hung.example/x.jpg")));
+            worker.start();
+            assertThat(resolving.await(10, TimeUnit.SECONDS)).isTrue();
+
+            worker.interrupt();
+            worker.join(TimeUnit.SECONDS.toMillis(10));
+
+            assertThat(worker.isAlive()).isFalse();
+            assertThat(failure.get().reason()).isEqualTo(Reason.FETCH_FAILED);
+            assertThat(failure.get().getMessage()).contains("interrupted");
+        }
+    }
+
+    @Test
+    void shouldGiveUpOnADnsLookupAfterTheConnectTimeout() {
+        try (ImageFetcher fetcher =
+                ImageFetcher.builder()
+                        .optHttpEnabled(true)
+                        .optConnectTimeout(Duration.ofMillis(200))
+                        .optHostResolver(hungResolver(new CountDownLatch(1)))
+                        .build()) {
+
+            ImageFetchException e = fetchFailure(fetcher, "http://hung.example/x.jpg");
+
+            assertThat(e.reason()).isEqualTo(Reason.FETCH_FAILED);
+            assertThat(e.getMessage()).contains("hung.example", "longer than 200 ms");
+        }
+    }
+
+    /** A resolver that counts {@code entered} down and then hangs until interrupted. */
+    private static HostResolver hungResolver(CountDownLatch entered) {
+        return host -> {
+            entered.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new UnknownHostException("resolver interrupted");
+        };
+    }
+
+    /** Blocks until the client closes the connection, then counts {@code closed} down. */
+    private static void awaitClientClose(Socket socket, CountDownLatch closed) throws IOException {
+        try {
+            while (socket.getInputStream().read() >= 0) {
+                // the request was read already; a well-behaved client sends nothing more
+            }
+        } catch (IOException e) {
+            // reset by the client: closed as well
+        }
+        closed.countDown();
     }
 
     @Test

@@ -18,14 +18,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The TLS path of the fetcher's own HTTP client against a local HTTPS server with a self-signed
+ * The TLS path of the fetcher's HTTP client against a local HTTPS server with a self-signed
  * certificate for localhost/127.0.0.1 ({@code src/test/resources/tls}).
  */
 class ImageFetcherHttpsIT {
@@ -35,7 +35,7 @@ class ImageFetcherHttpsIT {
 
     private HttpsServer server;
     private ExecutorService threads;
-    private SSLSocketFactory trustingTestCert;
+    private X509TrustManager trustingTestCert;
 
     @BeforeEach
     void start() throws Exception {
@@ -51,9 +51,7 @@ class ImageFetcherHttpsIT {
         TrustManagerFactory tmf =
                 TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(keyStore);
-        SSLContext clientContext = SSLContext.getInstance("TLS");
-        clientContext.init(null, tmf.getTrustManagers(), null);
-        trustingTestCert = clientContext.getSocketFactory();
+        trustingTestCert = (X509TrustManager) tmf.getTrustManagers()[0];
 
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(serverContext));
@@ -96,7 +94,7 @@ class ImageFetcherHttpsIT {
 
     @Test
     void shouldFetchOverTlsWhenCertificateIsTrustedAndMatchesHost() throws Exception {
-        ImageFetcher fetcher = local().optSslSocketFactory(trustingTestCert).build();
+        ImageFetcher fetcher = local().optTrustManager(trustingTestCert).build();
 
         assertThat(fetcher.fetch("https://127.0.0.1:" + port() + "/cat.jpg"))
                 .containsExactly(IMAGE);
@@ -116,7 +114,7 @@ class ImageFetcherHttpsIT {
     void shouldVerifyHostNameAgainstCertificate() {
         // Trusted certificate, but issued for localhost/127.0.0.1, not for this name.
         ImageFetcher fetcher =
-                local().optSslSocketFactory(trustingTestCert)
+                local().optTrustManager(trustingTestCert)
                         .optHostResolver(host -> List.of(InetAddress.getLoopbackAddress()))
                         .build();
 
@@ -129,7 +127,7 @@ class ImageFetcherHttpsIT {
 
     @Test
     void shouldRefuseRedirectFromHttpsToHttp() {
-        ImageFetcher fetcher = local().optSslSocketFactory(trustingTestCert).build();
+        ImageFetcher fetcher = local().optTrustManager(trustingTestCert).build();
 
         ImageFetchException e = fetchFailure(fetcher, "https://127.0.0.1:" + port() + "/downgrade");
 

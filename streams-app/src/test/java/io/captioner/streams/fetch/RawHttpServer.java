@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A one-connection-at-a-time TCP server on 127.0.0.1 that answers every request with whatever its
  * responder writes, for responses the JDK HTTP server cannot produce (close-delimited bodies,
- * trickling bytes).
+ * trickling bytes, silence).
  */
 final class RawHttpServer implements AutoCloseable {
 
@@ -21,11 +21,25 @@ final class RawHttpServer implements AutoCloseable {
         void respond(OutputStream out) throws IOException, InterruptedException;
     }
 
+    /** Handles one accepted connection after its request head was read. */
+    interface ConnectionHandler {
+        void handle(Socket socket) throws IOException, InterruptedException;
+    }
+
     private final ServerSocket serverSocket;
     private final Thread thread;
     private final AtomicInteger requests = new AtomicInteger();
 
     RawHttpServer(Responder responder) throws IOException {
+        this((ConnectionHandler) socket -> responder.respond(socket.getOutputStream()));
+    }
+
+    /** A server that hands each connection to {@code handler} after reading the request head. */
+    static RawHttpServer handling(ConnectionHandler handler) throws IOException {
+        return new RawHttpServer(handler);
+    }
+
+    private RawHttpServer(ConnectionHandler handler) throws IOException {
         serverSocket = new ServerSocket();
         serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         thread =
@@ -35,7 +49,7 @@ final class RawHttpServer implements AutoCloseable {
                                 try (Socket socket = serverSocket.accept()) {
                                     skipRequestHead(socket.getInputStream());
                                     requests.incrementAndGet();
-                                    responder.respond(socket.getOutputStream());
+                                    handler.handle(socket);
                                 } catch (IOException e) {
                                     // Client went away or the server is closing.
                                 } catch (InterruptedException e) {

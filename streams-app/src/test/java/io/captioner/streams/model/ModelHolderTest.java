@@ -6,6 +6,8 @@ import io.captioner.model.Captioner;
 import io.captioner.streams.Fixtures;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,23 @@ class ModelHolderTest {
             assertThat(next.get().model()).isNotSameAs(first);
             next.get().close();
         }
+    }
+
+    @Test
+    void shouldTellListenersAfterEveryInstallAndAtCloseEvenWhenOneFails() throws Exception {
+        List<Optional<String>> seen = new ArrayList<>();
+        ModelHolder holder = new ModelHolder();
+        holder.addChangeListener(
+                () -> {
+                    throw new IllegalStateException("a broken observer");
+                });
+        holder.addChangeListener(() -> seen.add(holder.currentManifest().map(m -> m.version())));
+
+        holder.install(Captioner.load(modelFile));
+        String version = holder.current().orElseThrow().version();
+        holder.close();
+
+        assertThat(seen).containsExactly(Optional.of(version), Optional.empty());
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.captioner.modeltopic.ActivationEvent;
 import io.captioner.modeltopic.ManifestInfo;
 import io.captioner.release.CaptionerArtifacts;
 import io.captioner.streams.Fixtures;
-import io.captioner.streams.ops.MetricsRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ public class ModelSwapBenchmark {
                         holder,
                         info.modelName(),
                         DecodingOptions.greedy(),
-                        new ModelSwapMetrics(new MetricsRegistry()));
+                        new ModelSwapMetrics(new SimpleMeterRegistry()));
     }
 
     /** Loads, warms and installs the version, retiring the copy installed before. */

@@ -8,7 +8,7 @@ import io.captioner.model.artifact.ModelArtifact;
 import io.captioner.modeltopic.ActivationEvent;
 import io.captioner.modeltopic.ModelVerificationException;
 import io.captioner.streams.Fixtures;
-import io.captioner.streams.ops.MetricsRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +24,7 @@ class ModelSwapperTest {
     private static String firstVersion;
     private static String secondVersion;
 
-    private final ModelSwapMetrics metrics = new ModelSwapMetrics(new MetricsRegistry());
+    private final ModelSwapMetrics metrics = new ModelSwapMetrics(new SimpleMeterRegistry());
 
     @BeforeAll
     static void createModels() throws Exception {

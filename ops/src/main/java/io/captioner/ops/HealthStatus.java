@@ -1,4 +1,4 @@
-package io.captioner.streams.ops;
+package io.captioner.ops;
 
 import java.util.Objects;
 
@@ -23,7 +23,7 @@ public final class HealthStatus {
         return UP;
     }
 
-    /** An unhealthy status explained by {@code reason}, e.g. "stream thread state REBALANCING". */
+    /** An unhealthy status explained by {@code reason}, e.g. "Kafka Streams is ERROR". */
     public static HealthStatus down(String reason) {
         Objects.requireNonNull(reason, "reason");
         return new HealthStatus(false, reason);
