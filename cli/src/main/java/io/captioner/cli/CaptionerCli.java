@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
             CaptionsCommand.class,
             FailuresCommand.class,
             ModelsCommand.class,
-            ImportCommand.class
+            ImportCommand.class,
+            BenchCommand.class
         })
 public final class CaptionerCli implements Runnable {
 

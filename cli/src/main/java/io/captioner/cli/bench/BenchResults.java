@@ -1,0 +1,80 @@
+package io.captioner.cli.bench;
+
+import io.captioner.model.DecodingOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Every figure of one bench run, as measured; {@link BenchReport} turns them into the JSON report.
+ *
+ * @param settings what was asked
+ * @param modelFile the artifact timed
+ * @param modelName its name
+ * @param modelVersion its version
+ * @param encoder its encoder id
+ * @param threads PyTorch intra-op threads of the in-process stages
+ * @param hostCores processors available to the JVM
+ * @param images distinct images
+ * @param imageBytesMean their mean PNG size
+ * @param decoding the app's decoding options, also used by the raw stage
+ * @param seedStyle one image at a time, greedy, in process
+ * @param sweep in process at each batch size of the chart, the app's included
+ * @param gflopPerImage counted arithmetic per image, when the backbone can be counted
+ * @param streamThreads the app's stream threads
+ * @param appIntraOpThreads PyTorch intra-op threads once the app had started (it may set them)
+ * @param imagesPartitions partitions of the images topic
+ * @param e2e the end-to-end backlog
+ * @param avgBatchSize the app's mean batch size during the backlog, from its metrics
+ * @param steady the open-loop load
+ * @param duplicateCaptions captions received twice for one image
+ * @param rssStart memory when the run started
+ * @param rssAfterWarmUp memory after the app's warm-up
+ * @param rssAfterE2e memory after the end-to-end backlog
+ * @param rssEnd memory after the steady state
+ * @param rssMaxBytes largest RSS sampled
+ * @param rssSamples RSS once a second
+ * @param peak the host's FP32 peak, where it can be computed
+ * @param loadStart the host's one-minute load average when the run started, -1 if unknown
+ * @param loadEnd the same when it ended
+ */
+public record BenchResults(
+        BenchSettings settings,
+        Path modelFile,
+        String modelName,
+        String modelVersion,
+        String encoder,
+        int threads,
+        int hostCores,
+        int images,
+        double imageBytesMean,
+        DecodingOptions decoding,
+        InProcessResult seedStyle,
+        List<InProcessResult> sweep,
+        OptionalDouble gflopPerImage,
+        int streamThreads,
+        int appIntraOpThreads,
+        int imagesPartitions,
+        PipelineBench.BacklogResult e2e,
+        OptionalDouble avgBatchSize,
+        PipelineBench.SteadyResult steady,
+        long duplicateCaptions,
+        RssSampler.Mark rssStart,
+        RssSampler.Mark rssAfterWarmUp,
+        RssSampler.Mark rssAfterE2e,
+        RssSampler.Mark rssEnd,
+        long rssMaxBytes,
+        List<RssSampler.Sample> rssSamples,
+        Optional<HostPeak> peak,
+        double loadStart,
+        double loadEnd) {
+
+    /** The in-process result at the app's batch size: the raw figure. */
+    public InProcessResult raw() {
+        return sweep.stream()
+                .filter(r -> r.batchSize() == settings.batchSize())
+                .findFirst()
+                .orElseThrow();
+    }
+}
