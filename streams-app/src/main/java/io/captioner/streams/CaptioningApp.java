@@ -1,7 +1,7 @@
 package io.captioner.streams;
 
-import io.captioner.modeltopic.CatalogLimits;
 import io.captioner.model.EngineThreads;
+import io.captioner.modeltopic.CatalogLimits;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelTopicReader;
 import io.captioner.modeltopic.ModelTopicWatcher;
