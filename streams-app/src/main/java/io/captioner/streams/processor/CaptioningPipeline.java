@@ -349,7 +349,9 @@ public final class CaptioningPipeline implements AutoCloseable {
         }
     }
 
-    /** Stops the threads; what is in flight is dropped (it stays buffered). */
+    /**
+     * Stops the threads and closes the resolver; what is in flight is dropped (it stays buffered).
+     */
     @Override
     public void close() {
         closed = true;
@@ -366,6 +368,7 @@ public final class CaptioningPipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         batches.clear();
+        resolver.close();
     }
 
     /** Builder of {@link CaptioningPipeline}: {@code setX} required, {@code optX} optional. */
@@ -389,7 +392,7 @@ public final class CaptioningPipeline implements AutoCloseable {
             return this;
         }
 
-        /** Sets how events become pixels (fetch policy, decoder limits). */
+        /** Sets how events become pixels (fetch policy, decoder limits); the pipeline closes it. */
         public Builder setResolver(ImageResolver resolver) {
             this.resolver = resolver;
             return this;

@@ -13,9 +13,10 @@ import java.util.Objects;
 /**
  * Turns a validated image event into pixels: inline bytes directly, a claim-check URI through the
  * {@link ImageFetcher}'s policy, then the {@link ImageDecoder} with its byte and pixel limits.
- * Immutable and thread-safe.
+ * Immutable and thread-safe; {@link #close()} releases the fetcher's pooled connections and DNS
+ * threads.
  */
-public final class ImageResolver {
+public final class ImageResolver implements AutoCloseable {
 
     private final ImageFetcher fetcher;
     private final ImageDecoder decoder;
@@ -65,6 +66,12 @@ public final class ImageResolver {
     public byte[] prepare(ImageEvent event, ImagePreprocessor preprocessor)
             throws ImageFetchException, ImageDecodingException {
         return preprocessor.resize(resolve(event, preprocessor.minDecodeShortSide()));
+    }
+
+    /** Closes the fetcher: pooled http connections and its DNS lookup threads. */
+    @Override
+    public void close() {
+        fetcher.close();
     }
 
     private byte[] bytesOf(ImageEvent event) throws ImageFetchException {
