@@ -47,13 +47,15 @@ final class TrainNowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var control = kafka.settings().topics(topic.topicPrefix()).trainingControl();
+        TopicCreation.ensure(kafka.settings(), control);
         TrainingCommand command;
         try {
             command =
                     TrainingRunLog.trainNow(
                             kafka.bootstrap(),
                             kafka.kafkaConfig(),
-                            kafka.settings().topics(topic.topicPrefix()).trainingControl(),
+                            control,
                             model,
                             force,
                             System.getProperty("user.name") + "@" + host());

@@ -47,6 +47,8 @@ public final class TrainingRunLog {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Reading must not create the topic with the broker's defaults (not compacted).
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "captioner-training-runs-reader");
         Map<String, TrainingRun> byId = new LinkedHashMap<>();
         try (KafkaConsumer<String, byte[]> consumer =
