@@ -347,7 +347,7 @@ class TrainingServiceIT {
                     .contains(
                             "captioner_training_pairs_skipped_total{reason=\"EMPTY_CAPTION\"} 1.0")
                     .contains("captioner_training_published_versions_total 1.0");
-            assertThat(get(port, "/ready")).contains("UP");
+            assertThat(get(port, "/ready")).contains("READY");
 
             // And the running streams app hot-swaps to it and captions held-out images well
             await(

@@ -37,8 +37,8 @@ class TrainingServiceConfigTest {
         assertThat(config.dataDirectory().toString())
                 .startsWith(System.getProperty("user.home"))
                 .doesNotStartWith(System.getProperty("java.io.tmpdir"));
-        assertThat(config.cacheDirectory()).startsWith(config.dataDirectory());
-        assertThat(config.workDirectory()).startsWith(config.dataDirectory());
+        assertThat(config.cacheDirectory().startsWith(config.dataDirectory())).isTrue();
+        assertThat(config.workDirectory().startsWith(config.dataDirectory())).isTrue();
     }
 
     @Test
