@@ -344,12 +344,19 @@ public final class TrainingService implements AutoCloseable {
     private void ingestLoop() {
         try {
             while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+                var records = consumer.poll(POLL);
+                for (ConsumerRecord<String, byte[]> r : records) {
                     if (r.topic().equals(topics.trainingControl().name())) {
                         command(r);
                     } else {
                         pair(r);
                     }
+                }
+                if (!records.isEmpty()) {
+                    // A later good pair or a tombstone can clear a skip, so refresh the view.
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    dataset.skippedIds().forEach((k, v) -> view.put(k.name(), v));
+                    skippedView = view;
                 }
                 pending.set(dataset.changes());
                 images.set(dataset.size());
@@ -419,9 +426,6 @@ public final class TrainingService implements AutoCloseable {
                 reason,
                 why);
         dataset.skip(r.partition(), r.offset(), id, reason);
-        Map<String, Object> view = new LinkedHashMap<>();
-        dataset.skippedIds().forEach((k, v) -> view.put(k.name(), v));
-        skippedView = view;
     }
 
     private void command(ConsumerRecord<String, byte[]> r) {
