@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             CaptionCommand.class,
             ScoreCommand.class,
             StreamsCommand.class,
+            TrainingServiceCommand.class,
             PublishCommand.class,
             CaptionsCommand.class,
             FailuresCommand.class,

@@ -70,7 +70,8 @@ import picocli.CommandLine.Spec;
             ModelsCommand.Prune.class,
             ModelsCommand.ListVersions.class,
             ModelsCommand.Show.class,
-            ModelsCommand.Keygen.class
+            ModelsCommand.Keygen.class,
+            TrainNowCommand.class
         })
 public final class ModelsCommand implements Runnable {
 

@@ -5,6 +5,8 @@ import io.captioner.events.CaptionFailure;
 import io.captioner.events.ImageEvent;
 import io.captioner.events.LabeledPair;
 import io.captioner.events.ModelTopicRecord;
+import io.captioner.events.TrainingCommand;
+import io.captioner.events.TrainingRun;
 import io.captioner.schemas.registry.SchemaRegistryClient;
 import io.captioner.schemas.registry.SchemaRegistryClients;
 import io.captioner.schemas.serde.SerdeFactory;
@@ -22,7 +24,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * <p>Every key is a plain UTF-8 string ({@link Serdes#String()}), not Avro, so keys stay readable
  * in tools and partitioning does not depend on a schema id: the image id for {@code images}, {@code
  * captions}, {@code captions-dlq} (null when the image id is unknown) and {@code labeled-pairs}; a
- * {@link ModelTopicKeys} key for {@code models}. Values use the Avro serde chosen by {@link
+ * {@link ModelTopicKeys} key for {@code models}; the run id for {@code training-runs}; the model
+ * name for {@code training-control}. Values use the Avro serde chosen by {@link
  * SerdeFactory#AVRO_SERDE_CLASS_CONFIG} in the Confluent wire format with subjects {@code
  * <topic>-value}.
  *
@@ -43,8 +46,17 @@ public final class Topics {
     /** Name of the dead-letter topic of inputs that could not be captioned. */
     public static final String CAPTIONS_DLQ = "captions-dlq";
 
-    /** Name of the topic of training pairs. */
+    /**
+     * Name of the compacted topic of training pairs, the training service's dataset of record: the
+     * latest pair of an image id replaces earlier ones, a tombstone removes the image.
+     */
     public static final String LABELED_PAIRS = "labeled-pairs";
+
+    /** Name of the single-partition, compacted topic of the training service's runs. */
+    public static final String TRAINING_RUNS = "training-runs";
+
+    /** Name of the single-partition, compacted topic of train-now requests. */
+    public static final String TRAINING_CONTROL = "training-control";
 
     /** Name of the single-partition, compacted topic of model manifests, chunks, activations. */
     public static final String MODELS = "models";
@@ -61,6 +73,8 @@ public final class Topics {
     private final Topic<String, CaptionFailure> captionsDlq;
     private final Topic<String, LabeledPair> labeledPairs;
     private final Topic<String, ModelTopicRecord> models;
+    private final Topic<String, TrainingRun> trainingRuns;
+    private final Topic<String, TrainingCommand> trainingControl;
 
     private Topics(Builder builder) {
         String prefix = builder.namePrefix;
@@ -75,7 +89,7 @@ public final class Topics {
         this.captionsDlq =
                 topic(prefix + CAPTIONS_DLQ, CaptionFailure.class, config, client, 1, delete());
         this.labeledPairs =
-                topic(prefix + LABELED_PAIRS, LabeledPair.class, config, client, 3, delete());
+                topic(prefix + LABELED_PAIRS, LabeledPair.class, config, client, 3, compact());
         this.models =
                 topic(
                         prefix + MODELS,
@@ -84,6 +98,16 @@ public final class Topics {
                         client,
                         1,
                         TopicConfig.CLEANUP_POLICY_COMPACT);
+        this.trainingRuns =
+                topic(prefix + TRAINING_RUNS, TrainingRun.class, config, client, 1, compact());
+        this.trainingControl =
+                topic(
+                        prefix + TRAINING_CONTROL,
+                        TrainingCommand.class,
+                        config,
+                        client,
+                        1,
+                        compact());
     }
 
     /**
@@ -133,13 +157,31 @@ public final class Topics {
         return models;
     }
 
-    /** Every topic, in the order images, captions, captions-dlq, labeled-pairs, models. */
+    /** Topic {@code training-runs}: run id to {@link TrainingRun}. */
+    public Topic<String, TrainingRun> trainingRuns() {
+        return trainingRuns;
+    }
+
+    /** Topic {@code training-control}: model name to {@link TrainingCommand}. */
+    public Topic<String, TrainingCommand> trainingControl() {
+        return trainingControl;
+    }
+
+    /**
+     * Every topic, in the order images, captions, captions-dlq, labeled-pairs, models,
+     * training-runs, training-control.
+     */
     public List<Topic<String, ?>> all() {
-        return List.of(images, captions, captionsDlq, labeledPairs, models);
+        return List.of(
+                images, captions, captionsDlq, labeledPairs, models, trainingRuns, trainingControl);
     }
 
     private static String delete() {
         return TopicConfig.CLEANUP_POLICY_DELETE;
+    }
+
+    private static String compact() {
+        return TopicConfig.CLEANUP_POLICY_COMPACT;
     }
 
     private static <V extends SpecificRecord> Topic<String, V> topic(

@@ -13,6 +13,10 @@ import io.captioner.events.ModelChunk;
 import io.captioner.events.ModelManifest;
 import io.captioner.events.ModelTopicRecord;
 import io.captioner.events.SplitHint;
+import io.captioner.events.TrainingCommand;
+import io.captioner.events.TrainingDecision;
+import io.captioner.events.TrainingRun;
+import io.captioner.events.TrainingTrigger;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -92,6 +96,47 @@ public final class Fixtures {
                 .setReferences(List.of("A child in a pink dress.", "A girl going into a house."))
                 .setSplit(SplitHint.VALIDATION)
                 .setSourceDataset("flickr8k")
+                .build();
+    }
+
+    public static TrainingRun trainingRun() {
+        return TrainingRun.newBuilder()
+                .setRunId("20261202T061500Z-1a2b3c")
+                .setModelName("captioner")
+                .setTrigger(TrainingTrigger.COMMAND)
+                .setForced(true)
+                .setCommandId("cmd-1")
+                .setStartedTime(T0)
+                .setFinishedTime(T0.plusSeconds(90))
+                .setPairsTrain(900)
+                .setPairsValidation(100)
+                .setSkipped(Map.of("UNDECODABLE_IMAGE", 2L, "EMPTY_CAPTION", 1L))
+                .setWarmStart(true)
+                .setParentVersion("v2")
+                .setEpochs(6)
+                .setTrainingSeconds(80.5)
+                .setEvaluationSeconds(4.25)
+                .setCandidateMetrics(Map.of("BLEU_4", 0.61, "CIDEr", 2.5))
+                .setActiveMetrics(Map.of("BLEU_4", 0.55, "CIDEr", 2.1))
+                .setGateMetric("CIDEr")
+                .setGateMargin(0.05)
+                .setDecision(TrainingDecision.PUBLISHED)
+                .setReason("CIDEr 2.5 > 2.1 + 0.05")
+                .setError(null)
+                .setVersion("v3")
+                .setHyperParameters(Map.of("encoder", "tiny-cnn", "epochs", "6"))
+                .setPairOffsets(Map.of("0", 400L, "1", 300L, "2", 303L))
+                .setControlOffset(7L)
+                .build();
+    }
+
+    public static TrainingCommand trainingCommand() {
+        return TrainingCommand.newBuilder()
+                .setCommandId("cmd-1")
+                .setModelName("captioner")
+                .setForce(true)
+                .setRequestedTime(T0)
+                .setRequestedBy("ops@host-1")
                 .build();
     }
 

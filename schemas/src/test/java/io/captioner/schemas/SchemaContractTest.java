@@ -7,6 +7,8 @@ import io.captioner.events.CaptionFailure;
 import io.captioner.events.ImageEvent;
 import io.captioner.events.LabeledPair;
 import io.captioner.events.ModelTopicRecord;
+import io.captioner.events.TrainingCommand;
+import io.captioner.events.TrainingRun;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +25,9 @@ class SchemaContractTest {
                     CaptionEvent.getClassSchema(),
                     CaptionFailure.getClassSchema(),
                     LabeledPair.getClassSchema(),
-                    ModelTopicRecord.getClassSchema());
+                    ModelTopicRecord.getClassSchema(),
+                    TrainingRun.getClassSchema(),
+                    TrainingCommand.getClassSchema());
 
     @Test
     void shouldDocumentEveryRecordEnumAndField() {

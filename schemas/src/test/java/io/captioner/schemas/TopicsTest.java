@@ -7,6 +7,7 @@ import io.captioner.events.CaptionEvent;
 import io.captioner.events.ModelTopicRecord;
 import io.captioner.schemas.registry.InMemorySchemaRegistryClient;
 import io.captioner.schemas.serde.SpecificAvroSerde;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -23,7 +24,14 @@ class TopicsTest {
     void shouldNameEveryTopicWithStringKeysAndAvroValues() {
         assertThat(topics.all())
                 .extracting(Topic::name)
-                .containsExactly("images", "captions", "captions-dlq", "labeled-pairs", "models");
+                .containsExactly(
+                        "images",
+                        "captions",
+                        "captions-dlq",
+                        "labeled-pairs",
+                        "models",
+                        "training-runs",
+                        "training-control");
         assertThat(topics.all())
                 .allSatisfy(
                         topic -> {
@@ -49,6 +57,26 @@ class TopicsTest {
                 .containsEntry(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         assertThat(topics.captionsDlq().partitions()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCompactTheDatasetOfRecordAndTheTrainingTopics() {
+        // when
+        NewTopic pairs = topics.labeledPairs().newTopic();
+        NewTopic runs = topics.trainingRuns().newTopic();
+        NewTopic control = topics.trainingControl().newTopic();
+
+        // then
+        assertThat(List.of(pairs, runs, control))
+                .allSatisfy(
+                        t ->
+                                assertThat(t.configs())
+                                        .containsEntry(
+                                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                                TopicConfig.CLEANUP_POLICY_COMPACT));
+        assertThat(runs.numPartitions()).isEqualTo(1);
+        assertThat(control.numPartitions()).isEqualTo(1);
+        assertThat(pairs.numPartitions()).isEqualTo(3);
     }
 
     @Test

@@ -1,6 +1,6 @@
 /**
- * The training service: consumes labeled (image, caption) pairs, trains and evaluates the
- * captioner, and publishes better model versions to the model topic. Built by a later issue; this
- * module exists so the build, module map and dependencies are in place.
+ * The training service: follows the labeled pairs on Kafka, trains and evaluates the captioner, and
+ * publishes a version to the model topic only when it beats the active one, recording every
+ * decision on {@code training-runs}. See the module's README.
  */
 package io.captioner.training;

@@ -31,7 +31,9 @@ class DeserializerFuzzTest {
                         Fixtures.labeledPair(),
                         Fixtures.envelope(Fixtures.manifest()),
                         Fixtures.envelope(Fixtures.chunk()),
-                        Fixtures.envelope(Fixtures.activation()));
+                        Fixtures.envelope(Fixtures.activation()),
+                        Fixtures.trainingRun(),
+                        Fixtures.trainingCommand());
         Random random = new Random(20261126L);
         int decoded = 0;
         int rejected = 0;

@@ -7,6 +7,8 @@ import io.captioner.events.CaptionFailure;
 import io.captioner.events.ImageEvent;
 import io.captioner.events.LabeledPair;
 import io.captioner.events.ModelTopicRecord;
+import io.captioner.events.TrainingCommand;
+import io.captioner.events.TrainingRun;
 import io.captioner.schemas.Fixtures;
 import io.captioner.schemas.registry.InMemorySchemaRegistryClient;
 import java.io.IOException;
@@ -34,7 +36,9 @@ class PortableSchemaTest {
                     CaptionEvent.getClassSchema(),
                     CaptionFailure.getClassSchema(),
                     LabeledPair.getClassSchema(),
-                    ModelTopicRecord.getClassSchema());
+                    ModelTopicRecord.getClassSchema(),
+                    TrainingRun.getClassSchema(),
+                    TrainingCommand.getClassSchema());
 
     @Test
     void shouldEqualTheAvscTextOfEveryTopicSchemaWithoutJavaProperties() throws Exception {

@@ -9,6 +9,8 @@ import io.captioner.events.ImageEvent;
 import io.captioner.events.LabeledPair;
 import io.captioner.events.ModelManifest;
 import io.captioner.events.ModelTopicRecord;
+import io.captioner.events.TrainingCommand;
+import io.captioner.events.TrainingRun;
 import io.captioner.schemas.Fixtures;
 import io.captioner.schemas.registry.InMemorySchemaRegistryClient;
 import io.captioner.schemas.registry.SchemaRegistryClients;
@@ -47,7 +49,10 @@ class SpecificAvroSerdeRoundTripTest {
                 Arguments.of("models", ModelTopicRecord.class, Fixtures.envelope(Fixtures.chunk())),
                 Arguments.of(
                         "models", ModelTopicRecord.class, Fixtures.envelope(Fixtures.activation())),
-                Arguments.of("manifests", ModelManifest.class, Fixtures.manifest()));
+                Arguments.of("manifests", ModelManifest.class, Fixtures.manifest()),
+                Arguments.of("training-runs", TrainingRun.class, Fixtures.trainingRun()),
+                Arguments.of(
+                        "training-control", TrainingCommand.class, Fixtures.trainingCommand()));
     }
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -1,0 +1,2 @@
+/** Typed configuration of the training service ({@code config/training-service.properties}). */
+package io.captioner.training.config;
