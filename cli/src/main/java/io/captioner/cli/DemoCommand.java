@@ -3,16 +3,12 @@ package io.captioner.cli;
 import io.captioner.cli.DemoResults.FailureResult;
 import io.captioner.cli.DemoResults.ImageResult;
 import io.captioner.cli.DemoResults.VersionResult;
-import io.captioner.cli.DemoTraining.Trained;
 import io.captioner.events.CaptionEvent;
 import io.captioner.events.CaptionFailure;
-import io.captioner.model.Captioner;
+import io.captioner.events.TrainingRun;
 import io.captioner.model.data.CaptionedImage;
 import io.captioner.model.data.SyntheticDataset;
 import io.captioner.model.metrics.MetricScores;
-import io.captioner.modeltopic.ManifestInfo;
-import io.captioner.modeltopic.ModelPublisher;
-import io.captioner.release.CaptionerArtifacts;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
 import io.captioner.streams.CaptioningApp;
@@ -28,14 +24,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,11 +43,13 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the whole system in one JVM: a temporary Kafka + schema registry, a first tiny-cnn"
-                    + " model version published to the models topic, the captioning streams app,"
-                    + " held-out images and two broken ones, then a second version trained on more"
-                    + " data and hot-swapped while images keep flowing. Prints each caption beside"
-                    + " a reference as it arrives and a summary, and writes an HTML report."
+            "Runs the whole system in one JVM: a temporary Kafka + schema registry, the training"
+                    + " service and the captioning streams app. Publishes synthetic labeled pairs;"
+                    + " the service trains, evaluates and publishes a first version, which the app"
+                    + " hot-swaps in; held-out images and two broken ones are captioned or"
+                    + " dead-lettered; more pairs and a train-now command make a second version,"
+                    + " swapped in while images keep flowing. Prints each caption beside a"
+                    + " reference as it arrives and a summary, and writes an HTML report."
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -62,61 +58,40 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = {"--data-dir", "--work-dir"},
             description =
-                    "Where the demo keeps its trained versions between runs and its temporary"
-                            + " broker while it runs (default: ~/.captioner/demo, whatever the"
-                            + " working directory).")
+                    "Where the demo keeps its temporary broker, streams state and training cache"
+                            + " while it runs, deleted at the end (default: ~/.captioner/demo,"
+                            + " whatever the working directory).")
     Path dataDir;
 
     @Option(
-            names = "--model",
-            description =
-                    "Serve this model artifact as the first version instead of training one"
-                            + " (the second version warm-starts from it when compatible).")
-    Path model;
-
-    @Option(
-            names = "--retrain",
-            description = "Train both versions again even when an earlier run saved them.")
-    boolean retrain;
-
-    @Option(
             names = "--train-images",
-            defaultValue = "600",
+            defaultValue = "1000",
             description =
-                    "Synthetic images the first version trains on (default: ${DEFAULT-VALUE});"
-                            + " a changed value trains new versions.")
+                    "Labeled pairs published first; the service trains the first version once"
+                            + " they are in, its pair trigger (default: ${DEFAULT-VALUE}).")
     int trainImages;
 
     @Option(
             names = "--more-images",
-            defaultValue = "1200",
+            defaultValue = "800",
             description =
-                    "Further synthetic images the second version also trains on (default:"
-                            + " ${DEFAULT-VALUE}).")
+                    "Further labeled pairs published for the second version, which a train-now"
+                            + " command starts; fewer than --train-images, so the pair trigger"
+                            + " does not start it early (default: ${DEFAULT-VALUE}).")
     int moreImages;
 
     @Option(
             names = "--epochs",
-            defaultValue = "6",
-            description =
-                    "Training epochs of the first version (default: ${DEFAULT-VALUE}); a changed"
-                            + " value trains new versions.")
+            defaultValue = "10",
+            description = "Training epochs per run (default: ${DEFAULT-VALUE}).")
     int epochs;
-
-    @Option(
-            names = "--more-epochs",
-            defaultValue = "15",
-            description =
-                    "Training epochs of the second version, warm-started from the first (default:"
-                            + " ${DEFAULT-VALUE}).")
-    int moreEpochs;
 
     @Option(
             names = "--images",
             defaultValue = "24",
             description =
-                    "Held-out images published after the first version is served, and again after"
-                            + " the swap (default: ${DEFAULT-VALUE}).")
+                    "Held-out images published once the first version is served, and again after"
+                            + " the second is (default: ${DEFAULT-VALUE}).")
     int images;
 
     @Option(
@@ -129,10 +104,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--timeout",
-            defaultValue = "300",
+            defaultValue = "900",
             description =
-                    "Seconds to wait for each stage's captions, failures and swap (default:"
-                            + " ${DEFAULT-VALUE}).")
+                    "Seconds to wait for each stage: a training run, a swap, every outcome"
+                            + " (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
     @Option(
@@ -150,6 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Where the demo trains and serves: " + DeviceOption.DESCRIPTION)
     String device;
 
+    private static final long TRAIN_SEED = 1;
     private static final long HELD_OUT_SEED = 2026;
     private static final long FLOW_SEED = 2027;
     private static final int STAGES = 6;
@@ -157,26 +133,24 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (trainImages < 20
-                || moreImages < 0
-                || epochs < 1
-                || moreEpochs < 1
-                || images < 1
-                || rate <= 0) {
+        if (trainImages < 20 || epochs < 1 || images < 1 || rate <= 0) {
             throw new UserException(
-                    "demo: --train-images must be >= 20, --more-images >= 0, --epochs,"
-                            + " --more-epochs and --images >= 1, and --rate > 0");
+                    "demo: --train-images must be >= 20, --epochs and --images >= 1, --rate > 0");
         }
-        if (model != null && !Files.isRegularFile(model)) {
-            throw new UserException("demo: --model " + model + " is not a file");
+        if (moreImages < 1 || moreImages >= trainImages) {
+            throw new UserException(
+                    "demo: --more-images must be between 1 and --train-images - 1, so that the"
+                            + " pair trigger (--train-images) does not start the second run early");
         }
         // Ctrl-C runs the shutdown hooks: interrupt the demo and let it close what it opened
         // (app, stack, producers) before the JVM goes.
         Thread demo = Thread.currentThread();
         CountDownLatch finished = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         Thread hook =
                 new Thread(
                         () -> {
+                            stopping.set(true);
                             demo.interrupt();
                             try {
                                 finished.await(30, TimeUnit.SECONDS);
@@ -188,8 +162,12 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return run(spec.commandLine().getOut(), err);
-        } catch (InterruptedException e) {
-            err.println("demo: interrupted; the stack and the app were shut down");
+        } catch (Exception e) {
+            // Interrupted anywhere (a client may wrap the interrupt in its own exception).
+            if (!stopping.get() && !(e instanceof InterruptedException)) {
+                throw e;
+            }
+            err.println("demo: interrupted; the services and the stack were shut down");
             Thread.currentThread().interrupt();
             return 130;
         } finally {
@@ -212,16 +190,6 @@ public final class DemoCommand implements Callable<Integer> {
         Path runDir = dir.resolve("run");
         deleteDirectory(runDir);
         Files.createDirectories(runDir);
-        DemoTraining training = new DemoTraining(dir.resolve("models"), retrain, err);
-        // Training runs on its own thread so that Ctrl-C (an interrupt of this one) stops the
-        // demo at once, whatever the trainer is doing.
-        ExecutorService background =
-                Executors.newSingleThreadExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "demo-training");
-                            t.setDaemon(true);
-                            return t;
-                        });
         try {
             stage(err, 1, "starting Kafka and the schema registry (state in " + runDir + ")");
             try (LocalStack stack =
@@ -235,10 +203,9 @@ public final class DemoCommand implements Callable<Integer> {
                         "stack: bootstrap=%s registry=%s%n",
                         stack.bootstrapServers(), stack.registryUrl());
                 Topics topics = Topics.create(Map.of("schema.registry.url", stack.registryUrl()));
-                return serve(out, err, started, runDir, training, background, stack, topics);
+                return serve(out, err, started, runDir, stack, topics);
             }
         } finally {
-            background.shutdownNow();
             deleteDirectory(runDir);
         }
     }
@@ -248,60 +215,60 @@ public final class DemoCommand implements Callable<Integer> {
             PrintWriter err,
             long started,
             Path runDir,
-            DemoTraining training,
-            ExecutorService background,
             LocalStack stack,
             Topics topics)
             throws Exception {
-        stage(err, 2, "the first model version");
-        Trained first =
-                model != null
-                        ? new Trained(model, "given with --model", validated(training, model), 0)
-                        : trained(
-                                background.submit(
-                                        () -> training.train("v1", trainImages, epochs, null)));
-        ManifestInfo firstInfo = publish(stack, topics, first.file(), null);
-        List<VersionResult> versions = new ArrayList<>();
-        versions.add(
-                new VersionResult(
-                        firstInfo.version(),
-                        first.training(),
-                        first.validation().asMap(),
-                        "PUBLISHED: nothing was served yet",
-                        first.seconds()));
-        err.printf(
-                "model: published %s %s to '%s' and activated it (validation %s)%n",
-                firstInfo.modelName(),
-                firstInfo.version(),
-                topics.models().name(),
-                scores(first.validation()));
-
-        stage(err, 3, "the captioning streams app");
+        stage(err, 2, "the training service and the captioning streams app");
         Map<String, List<String>> references = new ConcurrentHashMap<>();
         StreamsAppConfig config =
                 StreamsAppConfig.of(
                         Map.of(
-                                StreamsAppConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                                StreamsAppConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                                StreamsAppConfig.APPLICATION_ID, "captioner-demo",
-                                StreamsAppConfig.DATA_DIR, runDir.resolve("app").toString(),
-                                StreamsAppConfig.MODEL_NAME, firstInfo.modelName(),
-                                StreamsAppConfig.HTTP_PORT, 0));
-        try (CaptioningApp app = CaptioningApp.start(config);
+                                StreamsAppConfig.BOOTSTRAP_SERVERS,
+                                stack.bootstrapServers(),
+                                StreamsAppConfig.SCHEMA_REGISTRY_URL,
+                                stack.registryUrl(),
+                                StreamsAppConfig.APPLICATION_ID,
+                                "captioner-demo",
+                                StreamsAppConfig.DATA_DIR,
+                                runDir.resolve("app").toString(),
+                                StreamsAppConfig.MODEL_NAME,
+                                DemoTrainer.MODEL_NAME,
+                                StreamsAppConfig.HTTP_PORT,
+                                0));
+        List<TrainingRun> runs = new ArrayList<>();
+        try (DemoTrainer trainer =
+                        DemoTrainer.start(
+                                stack, topics, runDir.resolve("training"), trainImages, epochs);
+                CaptioningApp app = CaptioningApp.start(config);
+                DemoPairs pairs = new DemoPairs(stack.bootstrapServers(), topics);
                 DemoFeed feed = new DemoFeed(stack.bootstrapServers(), topics);
                 DemoCollector collector =
                         DemoCollector.start(
                                 stack.bootstrapServers(),
                                 topics,
                                 c -> printCaption(out, c, references))) {
-            if (!app.awaitRunning(Duration.ofSeconds(timeoutSeconds))
-                    || !awaitServing(app, firstInfo.version())) {
-                err.println("demo: the streams app did not start serving " + firstInfo.version());
+            err.printf(
+                    "training service: ops http://127.0.0.1:%d/status; streams app: ops"
+                            + " http://127.0.0.1:%d/metrics (waiting for a model)%n",
+                    trainer.httpPort(), app.httpPort());
+
+            stage(err, 3, trainImages + " labeled pairs; the service trains the first version");
+            SyntheticDataset training =
+                    SyntheticDataset.builder()
+                            .setSeed(TRAIN_SEED)
+                            .setImages(trainImages + moreImages)
+                            .build();
+            pairs.publish(training, 0, trainImages, err);
+            TrainingRun first = awaitRun(trainer, null, null, err);
+            if (first == null) {
                 return 1;
             }
-            err.printf(
-                    "streams app: serving %s, ops endpoint http://127.0.0.1:%d/metrics%n",
-                    firstInfo.version(), app.httpPort());
+            runs.add(first);
+            if (first.getVersion() == null || !awaitServing(app, first.getVersion())) {
+                err.println("demo: no first version was published and served: " + describe(first));
+                return finish(out, err, started, feed, collector, runs, null);
+            }
+            err.printf("swap: the app serves %s now%n", first.getVersion());
 
             stage(err, 4, images + " held-out images and 2 broken ones");
             SyntheticDataset heldOut =
@@ -311,180 +278,193 @@ public final class DemoCommand implements Callable<Integer> {
                 send(feed, heldOut.get(i), "held-out", references);
             }
             feed.sendBroken();
-            List<String> awaited = new ArrayList<>(feed.sentIds());
-            awaited.addAll(DemoFeed.BROKEN);
-            if (!collector.awaitOutcomes(awaited, Duration.ofSeconds(timeoutSeconds))) {
-                err.println("demo: not every held-out image had an outcome in time");
-            }
+            awaitOutcomes(feed, collector, err);
 
-            stage(err, 5, "a second version trained on more data while images keep flowing");
-            Future<Trained> secondTraining =
-                    background.submit(
-                            () ->
-                                    training.train(
-                                            "v2", trainImages + moreImages, moreEpochs, first));
-            String swapped =
-                    flowUntilSwap(
-                            app,
-                            feed,
-                            secondTraining,
-                            first,
-                            firstInfo,
-                            stack,
-                            topics,
-                            versions,
-                            references,
-                            err);
-            List<String> all = new ArrayList<>(feed.sentIds());
-            all.addAll(DemoFeed.BROKEN);
-            if (!collector.awaitOutcomes(all, Duration.ofSeconds(timeoutSeconds))) {
-                err.println("demo: not every image had an outcome in time");
-            }
-            if (swapped == null) {
-                err.println("demo: the second version was not swapped in");
-            }
+            stage(
+                    err,
+                    5,
+                    moreImages
+                            + " more pairs and train-now; images keep flowing while the second"
+                            + " version trains");
+            pairs.publish(training, trainImages, trainImages + moreImages, err);
+            trainer.trainNow();
+            String swapped = flowUntilSwap(app, feed, trainer, first, runs, references, err);
+            awaitOutcomes(feed, collector, err);
+            return finish(out, err, started, feed, collector, runs, swapped);
+        }
+    }
 
-            stage(err, 6, "summary");
-            DemoResults results =
-                    results(feed, collector, versions, (System.nanoTime() - started) / 1e9);
-            DemoReport.write(results, reportFile);
-            printSummary(out, results);
-            err.printf("report: %s%n", reportFile.toAbsolutePath());
-            if (json) {
-                Map<String, Object> summary = results.summary();
-                summary.put("report", reportFile.toAbsolutePath().toString());
-                out.println(TopicTailCommand.JSON.writeValueAsString(summary));
-            }
-            out.flush();
-            boolean complete =
-                    results.lost() == 0
-                            && results.duplicated() == 0
-                            && results.captioned() == results.expected()
-                            && results.failures().size() == DemoFeed.BROKEN.size()
-                            && swapped != null;
-            return complete ? 0 : 1;
+    private int finish(
+            PrintWriter out,
+            PrintWriter err,
+            long started,
+            DemoFeed feed,
+            DemoCollector collector,
+            List<TrainingRun> runs,
+            String swapped)
+            throws IOException {
+        stage(err, 6, "summary");
+        DemoResults results =
+                results(feed, collector, versions(runs), (System.nanoTime() - started) / 1e9);
+        DemoReport.write(results, reportFile);
+        printSummary(out, results);
+        err.printf("report: %s%n", reportFile.toAbsolutePath());
+        if (json) {
+            Map<String, Object> summary = results.summary();
+            summary.put("report", reportFile.toAbsolutePath().toString());
+            out.println(TopicTailCommand.JSON.writeValueAsString(summary));
+        }
+        out.flush();
+        boolean complete =
+                results.lost() == 0
+                        && results.duplicated() == 0
+                        && results.captioned() == results.expected()
+                        && results.failures().size() == DemoFeed.BROKEN.size()
+                        && swapped != null;
+        return complete ? 0 : 1;
+    }
+
+    private void awaitOutcomes(DemoFeed feed, DemoCollector collector, PrintWriter err)
+            throws InterruptedException {
+        List<String> awaited = new ArrayList<>(feed.sentIds());
+        awaited.addAll(DemoFeed.BROKEN);
+        if (!collector.awaitOutcomes(awaited, Duration.ofSeconds(timeoutSeconds))) {
+            err.printf("demo: not every image had an outcome within %d s%n", timeoutSeconds);
         }
     }
 
     /**
-     * Publishes images at {@code --rate} while the second version trains; publishes it when it
-     * beats the first on the validation set, waits until the app serves it, then publishes {@code
-     * --images} more.
+     * Waits for the service to finish a run after {@code previous}, printing its progress; while
+     * waiting, publishes a flowing image every {@code 1 / --rate} seconds when {@code feed} is set.
+     */
+    private TrainingRun awaitRun(
+            DemoTrainer trainer, TrainingRun previous, Runnable flow, PrintWriter err)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long pauseMillis = flow == null ? 1000 : Math.max(1, Math.round(1000 / rate));
+        long nextStatus = 0;
+        String lastLine = "";
+        String previousId = previous == null ? null : previous.getRunId();
+        while (System.nanoTime() < deadline) {
+            Optional<TrainingRun> done = trainer.runAfter(previousId);
+            if (done.isPresent()) {
+                err.println("training service: " + describe(done.get()));
+                return done.get();
+            }
+            if (System.nanoTime() >= nextStatus) {
+                String line = trainer.progressLine();
+                if (!line.isEmpty() && !line.equals(lastLine)) {
+                    err.println(line);
+                    err.flush();
+                    lastLine = line;
+                }
+                nextStatus = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            }
+            if (flow != null) {
+                flow.run();
+            }
+            Thread.sleep(pauseMillis);
+        }
+        err.printf("demo: the training service finished no run within %d s%n", timeoutSeconds);
+        return null;
+    }
+
+    /**
+     * Publishes images at {@code --rate} while the second version trains; when the service
+     * publishes it, waits until the app serves it, then publishes {@code --images} more.
      *
-     * @return the swapped-in version, or null if it was rejected or never served
+     * @return the swapped-in version, or null if it was rejected, failed or never served
      */
     private String flowUntilSwap(
             CaptioningApp app,
             DemoFeed feed,
-            Future<Trained> secondTraining,
-            Trained first,
-            ManifestInfo firstInfo,
-            LocalStack stack,
-            Topics topics,
-            List<VersionResult> versions,
+            DemoTrainer trainer,
+            TrainingRun first,
+            List<TrainingRun> runs,
             Map<String, List<String>> references,
             PrintWriter err)
-            throws Exception {
+            throws InterruptedException {
         SyntheticDataset flow =
                 SyntheticDataset.builder().setSeed(FLOW_SEED).setImages(1_000_000).build();
+        int[] next = {0};
+        String[] stage = {"while v2 trained"};
+        Runnable sendOne = () -> send(feed, flow.get(next[0]++), stage[0], references);
+        TrainingRun second = awaitRun(trainer, first, sendOne, err);
+        if (second == null) {
+            return null;
+        }
+        runs.add(second);
+        String version = second.getVersion();
+        if (version == null) {
+            err.println("demo: the second run published nothing: " + describe(second));
+            return null;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         long pauseMillis = Math.max(1, Math.round(1000 / rate));
-        int next = 0;
-        String candidate = null;
-        boolean decided = false;
-        int afterSwap = -1;
-        long deadline = Long.MAX_VALUE;
-        while (afterSwap < images) {
-            if (!decided && secondTraining.isDone()) {
-                decided = true;
-                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-                Trained second = trained(secondTraining);
-                double before = first.validation().cider();
-                double after = second.validation().cider();
-                if (after > before) {
-                    ManifestInfo info = publish(stack, topics, second.file(), firstInfo.version());
-                    candidate = info.version();
-                    versions.add(
-                            new VersionResult(
-                                    candidate,
-                                    second.training(),
-                                    second.validation().asMap(),
-                                    String.format(
-                                            Locale.ROOT,
-                                            "PUBLISHED: validation CIDEr %.3f > %.3f",
-                                            after,
-                                            before),
-                                    second.seconds()));
-                    err.printf(
-                            "model: published %s and activated it (validation %s); the app swaps"
-                                    + " between batches%n",
-                            candidate, scores(second.validation()));
-                } else {
-                    err.printf(
-                            "model: the second version is not better (validation CIDEr %.3f <="
-                                    + " %.3f); not published%n",
-                            after, before);
-                    return null;
-                }
-            }
-            if (candidate != null && afterSwap < 0 && serves(app, candidate)) {
-                err.printf("swap: the app serves %s now%n", candidate);
-                afterSwap = 0;
-            }
-            if (System.nanoTime() > deadline && afterSwap < 0) {
+        while (!serves(app, version)) {
+            if (System.nanoTime() > deadline) {
+                err.printf("demo: the app did not serve %s within %d s%n", version, timeoutSeconds);
                 return null;
             }
-            send(
-                    feed,
-                    flow.get(next++),
-                    afterSwap < 0 ? "while v2 trained" : "after the swap",
-                    references);
-            if (afterSwap >= 0) {
-                afterSwap++;
-            }
+            sendOne.run();
             Thread.sleep(pauseMillis);
         }
-        return candidate;
+        err.printf("swap: the app serves %s now%n", version);
+        stage[0] = "after the swap";
+        for (int i = 0; i < images; i++) {
+            sendOne.run();
+            Thread.sleep(pauseMillis);
+        }
+        return version;
     }
 
-    private static Trained trained(Future<Trained> training) throws Exception {
-        try {
-            return training.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
+    private static List<VersionResult> versions(List<TrainingRun> runs) {
+        List<VersionResult> versions = new ArrayList<>();
+        for (TrainingRun r : runs) {
+            versions.add(
+                    new VersionResult(
+                            r.getVersion(),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%d pairs (%d validation), %d epochs, %s",
+                                    r.getPairsTrain(),
+                                    r.getPairsValidation(),
+                                    r.getEpochs(),
+                                    r.getWarmStart() ? "warm start" : "cold start"),
+                            Map.copyOf(r.getCandidateMetrics()),
+                            describe(r),
+                            r.getTrainingSeconds()));
+        }
+        return versions;
+    }
+
+    /** A run's decision in words: trigger, decision, reason, scores against the active ones. */
+    private static String describe(TrainingRun r) {
+        StringBuilder b =
+                new StringBuilder().append(r.getTrigger()).append(" run ").append(r.getDecision());
+        if (r.getReason() != null) {
+            b.append(": ").append(r.getReason());
+        }
+        if (r.getError() != null) {
+            b.append(": ").append(r.getError());
+        }
+        Double candidate = r.getCandidateMetrics().get(r.getGateMetric());
+        Double active =
+                r.getActiveMetrics() == null ? null : r.getActiveMetrics().get(r.getGateMetric());
+        if (candidate != null) {
+            b.append(String.format(Locale.ROOT, " (%s %.3f", r.getGateMetric(), candidate));
+            if (active != null) {
+                b.append(String.format(Locale.ROOT, " vs active %.3f", active));
             }
-            throw e;
+            b.append(')');
         }
-    }
-
-    private static MetricScores validated(DemoTraining training, Path file) throws IOException {
-        try (Captioner captioner = Captioner.load(file)) {
-            return training.validate(captioner);
-        }
+        return b.toString();
     }
 
     private static void send(
             DemoFeed feed, CaptionedImage image, String stage, Map<String, List<String>> refs) {
         refs.put(image.id(), image.captions());
         feed.send(image, stage);
-    }
-
-    private static ManifestInfo publish(
-            LocalStack stack, Topics topics, Path file, String parentVersion) throws IOException {
-        ManifestInfo info;
-        try {
-            info = CaptionerArtifacts.manifestInfo(file, parentVersion);
-        } catch (IllegalArgumentException e) {
-            throw new UserException("demo: cannot publish " + file + ": " + e.getMessage());
-        }
-        try (ModelPublisher publisher =
-                ModelPublisher.builder()
-                        .setBootstrapServers(stack.bootstrapServers())
-                        .setTopics(topics)
-                        .build()) {
-            publisher.publish(file, info, true);
-        }
-        return info;
     }
 
     private boolean awaitServing(CaptioningApp app, String version) throws InterruptedException {

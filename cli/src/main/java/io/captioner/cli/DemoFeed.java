@@ -112,7 +112,8 @@ final class DemoFeed implements AutoCloseable {
         return new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
     }
 
-    private static byte[] png(BufferedImage image) {
+    /** The image as PNG bytes, what the demo publishes inline. */
+    static byte[] png(BufferedImage image) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ImageIO.write(image, "png", bytes);

@@ -59,12 +59,12 @@ record DemoResults(
     record FailureResult(String key, String reason, String message) {}
 
     /**
-     * A model version the demo trained and published.
+     * A training run of the service and the version it published, if any.
      *
-     * @param version the version string on the models topic
-     * @param training how it was trained, in words (images, epochs, warm or cold start)
-     * @param validation its validation scores at training time (metric name to value)
-     * @param decision why it was published, in words
+     * @param version the version string on the models topic, or null when none was published
+     * @param training how it was trained, in words (pairs, epochs, warm or cold start)
+     * @param validation the candidate's validation scores (metric name to value)
+     * @param decision the gate's decision and reason, in words
      * @param trainingSeconds wall time of its training
      */
     record VersionResult(
@@ -98,6 +98,9 @@ record DemoResults(
 
     /** Scores of the captions {@code version} wrote, or null when it wrote none. */
     MetricScores servedScores(String version) {
+        if (version == null) {
+            return null;
+        }
         Map<String, List<String>> refs = new LinkedHashMap<>();
         Map<String, String> hyps = new LinkedHashMap<>();
         for (ImageResult i : images) {
@@ -111,10 +114,13 @@ record DemoResults(
 
     /** Captions {@code version} wrote. */
     int captionedBy(String version) {
+        if (version == null) {
+            return 0;
+        }
         return (int) images.stream().filter(i -> version.equals(i.version())).count();
     }
 
-    /** The newest version that wrote captions, or null. */
+    /** The newest published version that wrote captions, or null. */
     String finalVersion() {
         List<String> served = new ArrayList<>();
         for (VersionResult v : versions) {
@@ -129,6 +135,7 @@ record DemoResults(
     Map<String, Object> summary() {
         Map<String, Object> s = new LinkedHashMap<>();
         List<Map<String, Object>> vs = new ArrayList<>();
+        List<Map<String, Object>> runs = new ArrayList<>();
         for (VersionResult v : versions) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("version", v.version());
@@ -139,9 +146,13 @@ record DemoResults(
             MetricScores served = servedScores(v.version());
             m.put("captioned", captionedBy(v.version()));
             m.put("served", served == null ? null : rounded(served.asMap()));
-            vs.add(m);
+            runs.add(m);
+            if (v.version() != null) {
+                vs.add(m);
+            }
         }
         s.put("versions", vs);
+        s.put("runs", runs);
         s.put("captioned", captioned());
         s.put("expected", expected());
         s.put("lost", lost());

@@ -13,16 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo end to end at a small size: two versions trained, published and hot-swapped while images
- * flow, every image accounted for, a report showing each; and Ctrl-C shutting it down cleanly.
+ * The demo end to end at a small size: the training service trains and publishes two versions, the
+ * streams app hot-swaps them while images flow, every image is accounted for and in the report; and
+ * Ctrl-C shuts it all down cleanly.
  */
 class DemoCommandIT {
 
     private static final String[] SMALL = {
         "--train-images",
-        "40",
+        "120",
         "--more-images",
-        "200",
+        "80",
         "--epochs",
         "2",
         "--images",
@@ -30,7 +31,7 @@ class DemoCommandIT {
         "--rate",
         "5",
         "--timeout",
-        "120"
+        "240"
     };
 
     @Test
