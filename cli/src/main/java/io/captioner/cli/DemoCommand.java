@@ -343,6 +343,7 @@ public final class DemoCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         long pauseMillis = flow == null ? 1000 : Math.max(1, Math.round(1000 / rate));
         long nextStatus = 0;
+        long nextRepeat = 0;
         String lastLine = "";
         String previousId = previous == null ? null : previous.getRunId();
         while (System.nanoTime() < deadline) {
@@ -352,11 +353,14 @@ public final class DemoCommand implements Callable<Integer> {
                 return done.get();
             }
             if (System.nanoTime() >= nextStatus) {
+                // A line when the phase or epoch changes, else one every 30 s with the ETA.
                 String line = trainer.progressLine();
-                if (!line.isEmpty() && !line.equals(lastLine)) {
+                String key = line.replaceAll(" ETA .*", "");
+                if (!line.isEmpty() && (!key.equals(lastLine) || System.nanoTime() >= nextRepeat)) {
                     err.println(line);
                     err.flush();
-                    lastLine = line;
+                    lastLine = key;
+                    nextRepeat = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 }
                 nextStatus = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             }
