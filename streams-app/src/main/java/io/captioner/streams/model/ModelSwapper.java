@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ public final class ModelSwapper implements ModelTopicListener {
 
     private final ModelHolder holder;
     private final String modelName;
+    private final Set<String> otherModelsSeen = ConcurrentHashMap.newKeySet();
     private final DecodingOptions warmUpOptions;
     private final ModelSwapMetrics metrics;
     private final ModelLoader loader;
@@ -75,11 +78,23 @@ public final class ModelSwapper implements ModelTopicListener {
     @Override
     public void onActivation(ActivationEvent event) throws ModelRefusedException {
         if (!modelName.equals(event.modelName())) {
-            LOG.debug(
-                    "Ignoring activation of model {} version {}: this app serves model {}",
-                    event.modelName(),
-                    event.version(),
-                    modelName);
+            // Once per name at WARN: a user who published under another name otherwise sees
+            // nothing happen and no reason why.
+            if (otherModelsSeen.add(event.modelName())) {
+                LOG.warn(
+                        "The models topic activated model '{}' (version {}), but this app serves"
+                                + " model '{}': ignoring it. Set captioner.model.name (streams"
+                                + " --model-name) to serve it.",
+                        event.modelName(),
+                        event.version(),
+                        modelName);
+            } else {
+                LOG.debug(
+                        "Ignoring activation of model {} version {}: this app serves model {}",
+                        event.modelName(),
+                        event.version(),
+                        modelName);
+            }
             return;
         }
         long start = System.nanoTime();
