@@ -76,6 +76,23 @@ class UserErrorsTest {
     }
 
     @Test
+    void shouldExplainABadTrainingServiceSettingInOneLineBeforeTouchingKafka() throws Exception {
+        Path bad =
+                Files.writeString(
+                        dir.resolve("training.properties"),
+                        "captioner.training.gate.metric=accuracy\n");
+
+        assertOneLine(
+                CliRun.of("training", "--config", bad.toString()),
+                2,
+                "captioner.training.gate.metric");
+        assertOneLine(
+                CliRun.of("training", "--config", dir.resolve("missing.properties").toString()),
+                2,
+                "cannot read configuration file");
+    }
+
+    @Test
     void shouldExitNonZeroWhenPublishFindsNoImage() throws Exception {
         Path readme = Files.writeString(dir.resolve("README.md"), "# not an image\n");
 

@@ -13,7 +13,6 @@ import io.captioner.modeltopic.TrustedKeys;
 import io.captioner.ops.HealthCheck;
 import io.captioner.ops.OpsServer;
 import io.captioner.ops.ServiceMetrics;
-import io.captioner.schemas.Topic;
 import io.captioner.schemas.Topics;
 import io.captioner.training.config.TrainingServiceConfig;
 import io.captioner.training.data.DatasetSplit;
@@ -25,6 +24,7 @@ import io.captioner.training.run.Gate;
 import io.captioner.training.run.RunStatus;
 import io.captioner.training.run.RunTrigger;
 import io.captioner.training.run.TrainingRunner;
+import io.captioner.training.run.TriggerPolicy;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,15 +42,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -80,6 +76,7 @@ public final class TrainingService implements AutoCloseable {
     private final RunStatus status;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong images = new AtomicLong();
+    private final TriggerPolicy triggers;
     private final ExecutorService runThread =
             Executors.newSingleThreadExecutor(r -> new Thread(r, "training-run"));
     private ServiceMetrics serviceMetrics;
@@ -112,6 +109,8 @@ public final class TrainingService implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.status = new RunStatus(clock);
+        this.triggers =
+                new TriggerPolicy(config.triggerPairs(), config.scheduleInterval().orElse(null));
         this.topics =
                 Topics.builder()
                         .setSerdeConfig(config.serdeConfig())
@@ -135,7 +134,7 @@ public final class TrainingService implements AutoCloseable {
                         config.fetchAllowedDirectories());
         serviceMetrics = ServiceMetrics.builder().build();
         metrics = new TrainingMetrics(serviceMetrics.registry(), images::get, pending::get);
-        createTopics();
+        TrainingTopics.ensure(config.bootstrapServers(), config.clientConfig(), topics);
         SigningKey key =
                 config.signingKey()
                         .map(
@@ -256,35 +255,6 @@ public final class TrainingService implements AutoCloseable {
         data.put("skipped", skippedView);
         out.put("dataset", data);
         return out;
-    }
-
-    private void createTopics() {
-        Map<String, Object> adminConfig = new HashMap<>(config.clientConfig());
-        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(adminConfig)) {
-            for (Topic<String, ?> topic :
-                    List.of(
-                            topics.labeledPairs(),
-                            topics.trainingRuns(),
-                            topics.trainingControl())) {
-                NewTopic request = topic.newTopic();
-                try {
-                    admin.createTopics(List.of(request)).all().get(30, TimeUnit.SECONDS);
-                    LOG.info("created topic {}", topic.name());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException(
-                                "cannot create topic " + topic.name() + ": " + e.getCause(), e);
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException(
-                    "Kafka at " + config.bootstrapServers() + " did not answer in 30 s", e);
-        }
     }
 
     /** Takes the last run of this model from training-runs: what it included is not new. */
@@ -466,25 +436,17 @@ public final class TrainingService implements AutoCloseable {
             }
             collect();
         }
-        RunTrigger trigger = null;
-        if (pendingCommand != null) {
-            trigger = pendingCommand;
-            pendingCommand = null;
-        } else if (dataset.changes() >= config.triggerPairs()) {
-            trigger = new RunTrigger(TrainingTrigger.PAIRS, false, null);
-        } else if (config.scheduleInterval().isPresent()
-                && dataset.changes() > 0
-                && !clock.instant().isBefore(lastRunEnded.plus(config.scheduleInterval().get()))) {
-            trigger = new RunTrigger(TrainingTrigger.SCHEDULE, false, null);
-        }
-        if (trigger == null) {
+        Optional<RunTrigger> due =
+                triggers.due(dataset.changes(), pendingCommand, lastRunEnded, clock.instant());
+        if (due.isEmpty()) {
             return;
         }
+        RunTrigger trigger = due.get();
+        pendingCommand = null;
         PairDataset.Snapshot snapshot = dataset.snapshot();
         pending.set(dataset.changes());
-        RunTrigger chosen = trigger;
         long control = controlNext;
-        current = runThread.submit(() -> runner.run(snapshot, chosen, control));
+        current = runThread.submit(() -> runner.run(snapshot, trigger, control));
     }
 
     private void collect() {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,32 +33,28 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The service in its own JVM is killed with SIGKILL while training: nothing is recorded or
- * activated, and a restarted service runs again on the same trigger and publishes.
+ * The service in its own JVM is killed with SIGKILL while training and while publishing: no
+ * half-published version is ever active, and a restarted service runs again and publishes.
  */
 class TrainingServiceCrashIT {
 
-    private static final String PREFIX = "crash.";
     private static final int IMAGES = 200;
+    private static final String MODEL = "captioner";
 
     @TempDir static Path dir;
     private static LocalStack stack;
-    private static Topics topics;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startStack() {
         stack = LocalStack.builder().optTemporary().optKafkaPort(0).optRegistryPort(0).build();
         stack.start();
-        topics =
-                Topics.builder()
-                        .setSerdeConfig(Map.of("schema.registry.url", stack.registryUrl()))
-                        .optNamePrefix(PREFIX)
-                        .build();
     }
 
     @AfterAll
@@ -67,12 +64,19 @@ class TrainingServiceCrashIT {
         }
     }
 
-    private static Map<String, Object> config(int epochs) {
+    private static Topics topics(String prefix) {
+        return Topics.builder()
+                .setSerdeConfig(Map.of("schema.registry.url", stack.registryUrl()))
+                .optNamePrefix(prefix)
+                .build();
+    }
+
+    private static Map<String, Object> config(String prefix, int epochs) {
         Map<String, Object> props = new HashMap<>();
         props.put(TrainingServiceConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
         props.put(TrainingServiceConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
-        props.put(TrainingServiceConfig.TOPIC_PREFIX, PREFIX);
-        props.put(TrainingServiceConfig.DATA_DIR, dir.resolve("training").toString());
+        props.put(TrainingServiceConfig.TOPIC_PREFIX, prefix);
+        props.put(TrainingServiceConfig.DATA_DIR, dir.resolve(prefix + "training").toString());
         props.put(TrainingServiceConfig.HTTP_PORT, 0);
         props.put(TrainingServiceConfig.TRIGGER_PAIRS, IMAGES);
         props.put(TrainingServiceConfig.EMBED_SIZE, 16);
@@ -81,19 +85,7 @@ class TrainingServiceCrashIT {
         return props;
     }
 
-    private static String status(int port) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-    }
-
-    @Test
-    void shouldLeaveNoRunAndNoVersionWhenKilledWhileTrainingAndRunAgainAfterARestart()
-            throws Exception {
-        // Given: pairs on the topic and a service in its own JVM, slowed down by many epochs
+    private static void publishPairs(Topics topics) {
         List<CaptionedImage> data =
                 SyntheticDataset.builder()
                         .setSeed(3)
@@ -101,11 +93,11 @@ class TrainingServiceCrashIT {
                         .optImageSize(64)
                         .build()
                         .generate();
-        Map<String, Object> producerProps = new HashMap<>();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         try (KafkaProducer<String, LabeledPair> producer =
                 new KafkaProducer<>(
-                        producerProps,
+                        props,
                         new StringSerializer(),
                         topics.labeledPairs().valueSerde().serializer())) {
             for (CaptionedImage image : data) {
@@ -122,9 +114,30 @@ class TrainingServiceCrashIT {
                                         .build()));
             }
         }
-        Path file = dir.resolve("service.properties");
+    }
+
+    private static String status(int port) {
+        try {
+            return HTTP.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + port + "/status"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /**
+     * Starts the service in its own JVM and SIGKILLs it as soon as {@code /status} contains {@code
+     * fragment}; returns whether it was seen before the process recorded a run.
+     */
+    private static boolean killWhen(String prefix, int epochs, String fragment, long pollMillis)
+            throws Exception {
+        Path file = dir.resolve(prefix + "service.properties");
         Properties props = new Properties();
-        config(200).forEach((k, v) -> props.setProperty(k, String.valueOf(v)));
+        config(prefix, epochs).forEach((k, v) -> props.setProperty(k, String.valueOf(v)));
         try (var out = Files.newOutputStream(file)) {
             props.store(out, null);
         }
@@ -139,34 +152,36 @@ class TrainingServiceCrashIT {
         Process process =
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("service.log").toFile())
+                        .redirectOutput(dir.resolve(prefix + "service.log").toFile())
                         .start();
         try {
-            Path portFile = dir.resolve("service.properties.port");
+            Path portFile = file.resolveSibling(file.getFileName() + ".port");
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (!Files.exists(portFile)) {
                 assertThat(process.isAlive()).as("service process alive").isTrue();
                 assertThat(System.nanoTime()).as("service start").isLessThan(deadline);
-                Thread.sleep(200);
+                Thread.sleep(100);
             }
             int port = Integer.parseInt(Files.readString(portFile).trim());
-            while (!status(port).contains("\"epoch\":2")) {
-                assertThat(System.nanoTime()).as("training epoch 2").isLessThan(deadline);
-                Thread.sleep(200);
+            while (true) {
+                String body = status(port);
+                if (body.contains(fragment)) {
+                    process.destroyForcibly();
+                    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    return true;
+                }
+                if (body.contains("\"last_run\":{")) {
+                    return false;
+                }
+                assertThat(System.nanoTime()).as("waiting for " + fragment).isLessThan(deadline);
+                Thread.sleep(pollMillis);
             }
-
-            // When: SIGKILL in the middle of training
-            process.destroyForcibly();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         } finally {
             process.destroyForcibly();
         }
+    }
 
-        // Then: no run recorded, nothing published
-        assertThat(
-                        TrainingRunLog.readAll(
-                                stack.bootstrapServers(), Map.of(), topics.trainingRuns()))
-                .isEmpty();
+    private static Optional<String> active(Topics topics) {
         try (ModelCatalog catalog =
                 ModelTopicReader.builder()
                         .setBootstrapServers(stack.bootstrapServers())
@@ -174,26 +189,91 @@ class TrainingServiceCrashIT {
                         .optChunkStorage(ChunkStorage.METADATA_ONLY)
                         .build()
                         .readToEnd()) {
-            assertThat(catalog.activeVersion("captioner")).isEmpty();
+            return catalog.activeVersion(MODEL);
         }
+    }
 
-        // When: the service restarts (in process, two epochs)
+    private static List<TrainingRun> runs(Topics topics) {
+        return TrainingRunLog.readAll(stack.bootstrapServers(), Map.of(), topics.trainingRuns());
+    }
+
+    /** Restarts the service in process and waits for its run; returns every recorded run. */
+    private static List<TrainingRun> restartAndRun(String prefix, int before) throws Exception {
+        Topics topics = topics(prefix);
         try (TrainingService service =
-                new TrainingService(TrainingServiceConfig.of(config(2))).start()) {
+                new TrainingService(TrainingServiceConfig.of(config(prefix, 2))).start()) {
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            List<TrainingRun> runs = List.of();
-            while (runs.isEmpty()) {
+            List<TrainingRun> runs = runs(topics);
+            while (runs.size() <= before) {
                 assertThat(System.nanoTime()).as("a run after the restart").isLessThan(deadline);
-                Thread.sleep(1000);
-                runs =
-                        TrainingRunLog.readAll(
-                                stack.bootstrapServers(), Map.of(), topics.trainingRuns());
+                Thread.sleep(500);
+                runs = runs(topics);
             }
-
-            // Then: the same trigger runs again and completes
-            assertThat(runs).hasSize(1);
-            assertThat(runs.get(0).getDecision()).isEqualTo(TrainingDecision.PUBLISHED);
-            assertThat(runs.get(0).getTrigger().name()).isEqualTo("PAIRS");
+            return runs;
         }
+    }
+
+    @Test
+    void shouldLeaveNoRunAndNoVersionWhenKilledWhileTrainingAndRunAgainAfterARestart()
+            throws Exception {
+        // Given: pairs on the topic and a service in its own JVM, slowed down by many epochs
+        String prefix = "train-kill.";
+        Topics topics = topics(prefix);
+        publishPairs(topics);
+
+        // When: SIGKILL in the middle of training
+        assertThat(killWhen(prefix, 200, "\"epoch\":2", 200)).isTrue();
+
+        // Then: no run recorded, nothing published
+        assertThat(runs(topics)).isEmpty();
+        assertThat(active(topics)).isEmpty();
+
+        // When: the service restarts
+        List<TrainingRun> runs = restartAndRun(prefix, 0);
+
+        // Then: the same trigger runs again and completes
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).getDecision()).isEqualTo(TrainingDecision.PUBLISHED);
+        assertThat(runs.get(0).getTrigger().name()).isEqualTo("PAIRS");
+        assertThat(active(topics)).contains(runs.get(0).getVersion());
+    }
+
+    @Test
+    void shouldNeverActivateAHalfPublishedVersionWhenKilledWhilePublishing() throws Exception {
+        // Given
+        String prefix = "publish-kill.";
+        Topics topics = topics(prefix);
+        publishPairs(topics);
+
+        // When: SIGKILL as soon as the run is publishing (the transaction is open)
+        boolean killed = killWhen(prefix, 2, "\"phase\":\"PUBLISHING\"", 10);
+        Assumptions.assumeTrue(
+                killed, "the publishing phase ended before /status showed it; nothing to check");
+
+        // Then: all or nothing: a recorded run has its version active, otherwise nothing is
+        List<TrainingRun> before = runs(topics);
+        if (before.isEmpty()) {
+            assertThat(active(topics)).isEmpty();
+        } else {
+            assertThat(active(topics)).contains(before.get(0).getVersion());
+        }
+
+        // When: the service restarts (its publisher fences the dead one's transaction); a run
+        // that did commit needs a new trigger
+        if (!before.isEmpty()) {
+            TrainingRunLog.trainNow(
+                    stack.bootstrapServers(),
+                    Map.of(),
+                    topics.trainingControl(),
+                    MODEL,
+                    true,
+                    "it");
+        }
+        List<TrainingRun> runs = restartAndRun(prefix, before.size());
+
+        // Then: the run completes and its version is the active one
+        TrainingRun last = runs.get(runs.size() - 1);
+        assertThat(last.getDecision()).isEqualTo(TrainingDecision.PUBLISHED);
+        assertThat(active(topics)).contains(last.getVersion());
     }
 }

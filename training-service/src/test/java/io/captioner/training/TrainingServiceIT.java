@@ -16,7 +16,9 @@ import io.captioner.model.train.CaptionTrainer;
 import io.captioner.modeltopic.ChunkStorage;
 import io.captioner.modeltopic.ModelCatalog;
 import io.captioner.modeltopic.ModelPublisher;
+import io.captioner.modeltopic.ModelSigning;
 import io.captioner.modeltopic.ModelTopicReader;
+import io.captioner.modeltopic.SigningKey;
 import io.captioner.release.CaptionerArtifacts;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
@@ -452,9 +454,13 @@ class TrainingServiceIT {
     @Test
     @Order(3)
     void shouldPublishAForcedWorseVersionThatCanBeRolledBack() throws Exception {
-        // Given: a service that trains one epoch from scratch (other sizes) and a forced command
+        // Given: a service that trains one epoch from scratch (other sizes), signing what it
+        // publishes, and a forced command
+        SigningKey key = ModelSigning.generateKeys(dir.resolve("keys"));
         Map<String, Object> weak =
                 Map.of(
+                        TrainingServiceConfig.SIGNING_KEY,
+                        dir.resolve("keys").resolve(ModelSigning.PRIVATE_KEY_FILE).toString(),
                         TrainingServiceConfig.EPOCHS,
                         1,
                         TrainingServiceConfig.HIDDEN_SIZE,
@@ -479,6 +485,11 @@ class TrainingServiceIT {
             assertThat(forced.getForced()).isTrue();
             assertThat(forced.getWarmStart()).isFalse();
             assertThat(forced.getReason()).startsWith("forced; CIDEr");
+            try (ModelCatalog catalog = catalog()) {
+                assertThat(catalog.version(MODEL, forced.getVersion()).orElseThrow().manifest())
+                        .hasValueSatisfying(
+                                m -> assertThat(m.getSignatureKeyId()).isEqualTo(key.keyId()));
+            }
             await(
                     "the forced version serving",
                     Duration.ofSeconds(60),
