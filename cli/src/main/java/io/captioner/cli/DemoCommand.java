@@ -442,7 +442,7 @@ public final class DemoCommand implements Callable<Integer> {
         return versions;
     }
 
-    /** A run's decision in words: trigger, decision, reason, scores against the active ones. */
+    /** A run's decision in words: trigger, decision and the gate's reason (or its scores). */
     private static String describe(TrainingRun r) {
         StringBuilder b =
                 new StringBuilder().append(r.getTrigger()).append(" run ").append(r.getDecision());
@@ -451,6 +451,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (r.getError() != null) {
             b.append(": ").append(r.getError());
+        }
+        if (r.getReason() != null) {
+            return b.toString();
         }
         Double candidate = r.getCandidateMetrics().get(r.getGateMetric());
         Double active =
