@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
             FailuresCommand.class,
             ModelsCommand.class,
             ImportCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            UiCommand.class
         })
 public final class CaptionerCli implements Runnable {
 
