@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             ImportCommand.class,
             BenchCommand.class,
-            UiCommand.class
+            UiCommand.class,
+            ConfigReferenceCommand.class
         })
 public final class CaptionerCli implements Runnable {
 

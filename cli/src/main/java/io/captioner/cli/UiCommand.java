@@ -45,7 +45,7 @@ final class UiCommand implements Callable<Integer> {
     @Option(
             names = "--http-port",
             paramLabel = "PORT",
-            defaultValue = "8088",
+            defaultValue = "8090",
             description = "Port of the page (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int httpPort;
 

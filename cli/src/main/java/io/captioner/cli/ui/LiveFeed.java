@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -66,6 +67,7 @@ public final class LiveFeed implements AutoCloseable {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile long skipped;
+    private boolean unreachableReported;
 
     /**
      * Starts following on a new thread; the feed owns {@code consumer} (group-less, {@code
@@ -111,12 +113,22 @@ public final class LiveFeed implements AutoCloseable {
             boolean first = true;
             while (!stopping) {
                 if (followed.size() < 4 && System.nanoTime() - nextCheck >= 0) {
-                    Map<TopicPartition, Long> added = followNewTopics(first);
+                    nextCheck = System.nanoTime() + TOPIC_RECHECK_NANOS;
+                    Map<TopicPartition, Long> added;
+                    try {
+                        added = followNewTopics(first);
+                    } catch (TimeoutException e) {
+                        // The cluster is not reachable (yet): say so once, keep trying.
+                        if (!unreachableReported) {
+                            LOG.warn("Kafka not reachable yet, retrying: {}", e.getMessage());
+                            unreachableReported = true;
+                        }
+                        continue;
+                    }
                     if (first) {
                         startEnd = added;
                         first = false;
                     }
-                    nextCheck = System.nanoTime() + TOPIC_RECHECK_NANOS;
                 }
                 if (consumer.assignment().isEmpty()) {
                     sleep(POLL);
