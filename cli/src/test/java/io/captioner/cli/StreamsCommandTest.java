@@ -40,7 +40,7 @@ class StreamsCommandTest {
     @Test
     void shouldRefuseAnInvalidConfigurationWithTheKeyAndExitCode2() throws Exception {
         Path config =
-                Files.writeString(dir.resolve("bad.properties"), "captioner.batch.max.size=0\n");
+                Files.writeString(dir.resolve("bad.properties"), "captioner.batch.max.size=-1\n");
 
         int code = run("--config", config.toString());
 

@@ -137,6 +137,17 @@ public final class LivePage implements AutoCloseable {
     @Override
     public void close() {
         state.close();
+        // Let the streams' handlers return and end their responses cleanly before the server
+        // stops, which would cut them off mid-stream.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (streams.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         server.close();
         registry.close();
     }
