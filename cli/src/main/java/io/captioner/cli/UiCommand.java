@@ -160,6 +160,9 @@ final class UiCommand implements Callable<Integer> {
                         Map.of(
                                 ConsumerConfig.CLIENT_ID_CONFIG,
                                 "captioner-cli-ui",
+                                // Records deleted under the feed's position: go on from the oldest.
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest",
                                 // Few large image records per fetch keep the feed's memory flat.
                                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
                                 4 * 1024 * 1024),
