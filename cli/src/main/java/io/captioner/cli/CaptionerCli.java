@@ -25,7 +25,9 @@ import picocli.CommandLine.Command;
             FailuresCommand.class,
             ModelsCommand.class,
             ImportCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            UiCommand.class,
+            ConfigReferenceCommand.class
         })
 public final class CaptionerCli implements Runnable {
 
