@@ -1,6 +1,7 @@
 package io.captioner.cli;
 
 import io.captioner.streams.config.StreamsAppConfig;
+import io.captioner.training.config.TrainingServiceConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -24,7 +25,7 @@ public final class ConfigReference {
     /** One typed config: its title, its definition and how a key maps to its variable. */
     record Section(String title, String intro, ConfigDef definition, UnaryOperator<String> env) {}
 
-    /** The services whose typed configs the reference lists; the training service's joins here. */
+    /** The services whose typed configs the reference lists. */
     static List<Section> sections() {
         return List.of(
                 new Section(
@@ -33,7 +34,14 @@ public final class ConfigReference {
                                 + " environment, then flags; keys not listed pass through to Kafka"
                                 + " Streams and its clients.",
                         StreamsAppConfig.definition(),
-                        StreamsAppConfig::envName));
+                        StreamsAppConfig::envName),
+                new Section(
+                        "Training service (`./captioner training`, `TrainingServiceConfig`)",
+                        "Read from `--config FILE` (see `config/training-service.properties`), then"
+                                + " the environment, then flags; keys not listed pass through to"
+                                + " every Kafka client.",
+                        TrainingServiceConfig.definition(),
+                        TrainingServiceConfig::envName));
     }
 
     private ConfigReference() {}

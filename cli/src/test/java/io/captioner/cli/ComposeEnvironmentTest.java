@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.captioner.streams.config.StreamsAppConfig;
+import io.captioner.training.config.TrainingServiceConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,12 +21,16 @@ class ComposeEnvironmentTest {
 
     private static final Path COMPOSE = Path.of("..", "docker-compose.yml");
 
-    /** Our images and the variables each one's config reads. */
+    /** Our services (by the subcommand they run) and the variables each one's config reads. */
     private static final Map<String, Set<String>> KNOWN =
             Map.of(
-                    "captioner/streams-app",
+                    "streams",
                     StreamsAppConfig.definition().names().stream()
                             .map(StreamsAppConfig::envName)
+                            .collect(Collectors.toSet()),
+                    "training",
+                    TrainingServiceConfig.definition().names().stream()
+                            .map(TrainingServiceConfig::envName)
                             .collect(Collectors.toSet()));
 
     @Test
@@ -40,8 +45,9 @@ class ComposeEnvironmentTest {
                 continue;
             }
             ours.add(service.getKey());
-            assertThat(KNOWN).as("config of image %s", image).containsKey(image);
-            Set<String> known = KNOWN.get(image);
+            String command = service.getValue().path("command").path(0).asText();
+            assertThat(KNOWN).as("config of %s's command", service.getKey()).containsKey(command);
+            Set<String> known = KNOWN.get(command);
             for (String variable : names(service.getValue().path("environment"))) {
                 assertThat(known)
                         .as("%s sets %s, which no config key reads", service.getKey(), variable)
@@ -49,7 +55,7 @@ class ComposeEnvironmentTest {
             }
         }
 
-        assertThat(ours).contains("streams-app");
+        assertThat(ours).contains("streams-app", "training-service");
     }
 
     @Test
