@@ -7,6 +7,7 @@ import io.captioner.events.CaptionEvent;
 import io.captioner.events.CaptionFailure;
 import io.captioner.events.ModelActivation;
 import io.captioner.events.ModelManifest;
+import io.captioner.events.TrainingRun;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -92,10 +93,38 @@ public final class LiveEvents {
         return node;
     }
 
-    /**
-     * The hook for training decisions: a record of a future {@code training-runs} topic, already as
-     * JSON, wrapped so the page lists it under "last training decisions". Nothing calls it yet.
-     */
+    /** A training run's decision as the page shows it: run, trigger, decision, version, scores. */
+    public static ObjectNode training(TrainingRun run) {
+        ObjectNode d = NODES.objectNode();
+        d.put("run_id", run.getRunId());
+        d.put("model_name", run.getModelName());
+        d.put("trigger", String.valueOf(run.getTrigger()));
+        d.put("decision", String.valueOf(run.getDecision()));
+        putNullable(d, "reason", run.getError() != null ? run.getError() : run.getReason());
+        putNullable(d, "version", run.getVersion());
+        d.put("pairs_train", run.getPairsTrain());
+        d.put("warm_start", run.getWarmStart());
+        d.put("gate_metric", run.getGateMetric());
+        Double candidate = run.getCandidateMetrics().get(run.getGateMetric());
+        Double active =
+                run.getActiveMetrics() == null
+                        ? null
+                        : run.getActiveMetrics().get(run.getGateMetric());
+        if (candidate == null) {
+            d.putNull("candidate");
+        } else {
+            d.put("candidate", candidate);
+        }
+        if (active == null) {
+            d.putNull("active");
+        } else {
+            d.put("active", active);
+        }
+        d.put("finished_time", run.getFinishedTime().toEpochMilli());
+        return trainingDecision(d);
+    }
+
+    /** A training decision already as JSON, wrapped so the page lists it. */
     public static ObjectNode trainingDecision(JsonNode decision) {
         ObjectNode node = NODES.objectNode();
         node.put("type", "training");

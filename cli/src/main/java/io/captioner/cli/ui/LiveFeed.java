@@ -6,6 +6,7 @@ import io.captioner.events.ImageEvent;
 import io.captioner.events.ModelActivation;
 import io.captioner.events.ModelManifest;
 import io.captioner.events.ModelTopicRecord;
+import io.captioner.events.TrainingRun;
 import io.captioner.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,8 @@ public final class LiveFeed implements AutoCloseable {
     private final Deserializer<CaptionEvent> captionValues;
     private final Deserializer<CaptionFailure> failureValues;
     private final Deserializer<ModelTopicRecord> modelValues;
+    private final String trainingRuns;
+    private final Deserializer<TrainingRun> runValues;
     private final Set<String> followed = new HashSet<>();
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -91,6 +94,8 @@ public final class LiveFeed implements AutoCloseable {
         this.captionValues = topics.captions().valueSerde().deserializer();
         this.failureValues = topics.captionsDlq().valueSerde().deserializer();
         this.modelValues = topics.models().valueSerde().deserializer();
+        this.trainingRuns = topics.trainingRuns().name();
+        this.runValues = topics.trainingRuns().valueSerde().deserializer();
         this.thread = new Thread(this::run, "captioner-ui-feed");
         thread.setDaemon(true);
         thread.start();
@@ -154,7 +159,7 @@ public final class LiveFeed implements AutoCloseable {
     private Map<TopicPartition, Long> followNewTopics(boolean atStart) {
         List<TopicPartition> fresh = new ArrayList<>();
         Set<String> freshTopics = new HashSet<>();
-        for (String topic : List.of(images, captions, dlq, models)) {
+        for (String topic : List.of(images, captions, dlq, models, trainingRuns)) {
             if (followed.contains(topic)) {
                 continue;
             }
@@ -231,6 +236,12 @@ public final class LiveFeed implements AutoCloseable {
                 state.accept(LiveEvents.activation(activation));
             } else if (payload instanceof ModelManifest manifest) {
                 state.accept(LiveEvents.version(manifest));
+            }
+        }
+        for (ConsumerRecord<byte[], byte[]> r : records.records(trainingRuns)) {
+            TrainingRun run = read(runValues, r);
+            if (run != null) {
+                state.accept(LiveEvents.training(run));
             }
         }
     }

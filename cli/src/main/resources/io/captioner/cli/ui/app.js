@@ -59,7 +59,14 @@
   function addTraining(t) {
     var list = document.getElementById("training");
     clearEmpty(list);
-    list.insertBefore(el("li", "decision", JSON.stringify(t.decision)), list.firstChild);
+    var d = t.decision;
+    var li = el("li", "decision");
+    li.dataset.runId = d.run_id;
+    li.appendChild(el("div", "caption", d.decision + (d.version ? " " + d.version : "") + " (" + d.trigger + ")"));
+    var score = d.candidate == null ? "" : d.gate_metric + " " + d.candidate.toFixed(3) +
+        (d.active == null ? "" : " vs active " + d.active.toFixed(3));
+    li.appendChild(el("div", "meta", [score, d.reason || "", time(d.finished_time)].filter(Boolean).join(" · ")));
+    list.insertBefore(li, list.firstChild);
     trim(list, MAX_TRAINING);
   }
   function metricsText(name, version) {
@@ -117,7 +124,7 @@
       document.getElementById("training").textContent = "";
       onSnapshot(JSON.parse(e.data));
       placeholder("failures", "none");
-      placeholder("training", "not followed yet (no training-runs topic)");
+      placeholder("training", "no training runs yet");
     });
     source.addEventListener("caption", function (e) { captionsSeen++; addCaption(JSON.parse(e.data)); counts(); });
     source.addEventListener("failure", function (e) { failuresSeen++; addFailure(JSON.parse(e.data)); counts(); });

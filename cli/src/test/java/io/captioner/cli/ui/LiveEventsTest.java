@@ -81,4 +81,21 @@ class LiveEventsTest {
         assertThat(node.get("type").asText()).isEqualTo("training");
         assertThat(node.get("decision").get("decision").asText()).isEqualTo("PROMOTE");
     }
+
+    @Test
+    void shouldMapATrainingRunToItsDecisionAndGateScores() {
+        // given a published run that beat the active version on CIDEr
+        ObjectNode node = LiveEvents.training(Fixtures.trainingRun());
+
+        // then the page gets the decision, the version and both scores of the gate metric
+        assertThat(node.get("type").asText()).isEqualTo("training");
+        ObjectNode d = (ObjectNode) node.get("decision");
+        assertThat(d.get("decision").asText()).isEqualTo("PUBLISHED");
+        assertThat(d.get("trigger").asText()).isEqualTo("COMMAND");
+        assertThat(d.get("version").asText()).isEqualTo("v3");
+        assertThat(d.get("gate_metric").asText()).isEqualTo("CIDEr");
+        assertThat(d.get("candidate").asDouble()).isEqualTo(2.5);
+        assertThat(d.get("active").asDouble()).isEqualTo(2.1);
+        assertThat(d.get("reason").asText()).isEqualTo("CIDEr 2.5 > 2.1 + 0.05");
+    }
 }
