@@ -9,6 +9,7 @@ import io.captioner.model.data.CaptionedImage;
 import io.captioner.model.data.DatasetListing;
 import io.captioner.model.data.DatasetSpec;
 import io.captioner.model.data.DatasetSplit;
+import io.captioner.model.nn.DecoderType;
 import io.captioner.model.nn.EncoderType;
 import io.captioner.model.train.CaptionTrainer;
 import io.captioner.model.train.TrainingListener;
@@ -83,6 +84,24 @@ public final class TrainCommand implements Callable<Integer> {
             defaultValue = "tiny-cnn",
             description = "tiny-cnn, resnet18 or resnet50 (default: ${DEFAULT-VALUE}).")
     String encoder;
+
+    @Option(
+            names = "--decoder",
+            paramLabel = "NAME",
+            defaultValue = "lstm",
+            description =
+                    "lstm (the seed's) or attention (soft attention over the encoder's grid)"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String decoder;
+
+    @Option(
+            names = "--attention-regularization",
+            paramLabel = "W",
+            defaultValue = "1",
+            description =
+                    "Weight of the attention decoder's doubly stochastic regularisation"
+                            + " (default: ${DEFAULT-VALUE}).")
+    double attentionRegularization;
 
     @Option(
             names = "--encoder-weights",
@@ -257,6 +276,8 @@ public final class TrainCommand implements Callable<Integer> {
             CaptionTrainer.Builder builder =
                     CaptionTrainer.builder()
                             .setEncoder(encoder)
+                            .optDecoder(decoder)
+                            .optAttentionRegularization(attentionRegularization)
                             .optEmbedSize(embedSize)
                             .optHiddenSize(hiddenSize)
                             .optLayers(layers)
@@ -304,6 +325,7 @@ public final class TrainCommand implements Callable<Integer> {
                     node.put("name", model.manifest().name());
                     node.put("version", model.manifest().version());
                     node.put("encoder", model.architecture().encoder());
+                    node.put("decoder", model.architecture().decoder());
                     node.put("train_images", train.size());
                     node.put("validation_images", validation.size());
                     node.put("epochs", t.epochs());
@@ -332,6 +354,11 @@ public final class TrainCommand implements Callable<Integer> {
             type = EncoderType.fromId(encoder);
         } catch (IllegalArgumentException e) {
             throw new UserException("--encoder: " + e.getMessage());
+        }
+        try {
+            DecoderType.fromId(decoder);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--decoder: " + e.getMessage());
         }
         if (encoderWeights != null && !Files.isRegularFile(encoderWeights)) {
             throw new UserException("--encoder-weights " + encoderWeights + ": no such file");
