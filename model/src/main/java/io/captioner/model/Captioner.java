@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.captioner.model.artifact.ModelArtifact;
@@ -292,9 +293,7 @@ public final class Captioner implements AutoCloseable {
                             net.teacherForced(
                                             ps,
                                             projected.get("{}:{}", i - from, i - from + 1),
-                                            scope.create(
-                                                    longIds,
-                                                    new ai.djl.ndarray.types.Shape(1, ids.length)),
+                                            scope.create(longIds, new Shape(1, ids.length)),
                                             scope.create(new long[] {0}),
                                             false)
                                     .get(1);

@@ -75,13 +75,10 @@ public final class AttentionDecoder extends AbstractBlock {
      */
     public NDList start(ParameterStore ps, NDArray grid, boolean training) {
         long rows = grid.getShape().get(0);
-        int layers = architecture.layers();
-        int hidden = architecture.hiddenSize();
         NDArray mean = grid.mean(new int[] {1});
         NDArray h = layerMajor(initHidden.forward(ps, new NDList(mean), training).head(), rows);
         NDArray c = layerMajor(initCell.forward(ps, new NDList(mean), training).head(), rows);
         NDArray gridAttention = encoderAttention.forward(ps, new NDList(grid), training).head();
-        assert h.getShape().equals(new Shape(layers, rows, hidden));
         return new NDList(h, c, grid, gridAttention);
     }
 
