@@ -3,6 +3,7 @@ package io.captioner.cli;
 import ai.djl.Device;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.captioner.model.AttentionMap;
 import io.captioner.model.CaptionResult;
 import io.captioner.model.Captioner;
 import io.captioner.model.DecodingOptions;
@@ -57,6 +58,13 @@ public final class CaptionCommand implements Callable<Integer> {
             description = "Print one JSON object per image instead of 'path<TAB>caption'.")
     boolean json;
 
+    @Option(
+            names = "--attention",
+            description =
+                    "With an attention-decoder model: add to each JSON line, per word, the"
+                            + " attention weights over the encoder grid (implies --json).")
+    boolean attention;
+
     @Option(names = "--device", paramLabel = "DEVICE", description = DeviceOption.DESCRIPTION)
     String device;
 
@@ -80,6 +88,15 @@ public final class CaptionCommand implements Callable<Integer> {
         ObjectMapper mapper = new ObjectMapper();
         int failures = 0;
         try (Captioner captioner = Captioner.load(model, target)) {
+            if (attention && !captioner.architecture().attention()) {
+                err.println(
+                        "caption: --attention needs a model with the attention decoder; "
+                                + model
+                                + " uses the "
+                                + captioner.architecture().decoder()
+                                + " decoder");
+                return 2;
+            }
             List<Path> batchPaths = new ArrayList<>();
             List<BufferedImage> batch = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
@@ -93,8 +110,15 @@ public final class CaptionCommand implements Callable<Integer> {
                 }
                 if (batch.size() == BATCH || (i == images.size() - 1 && !batch.isEmpty())) {
                     List<CaptionResult> results = captioner.caption(batch, options);
+                    List<AttentionMap> maps =
+                            attention ? captioner.attention(batch, results) : null;
                     for (int j = 0; j < results.size(); j++) {
-                        print(out, mapper, batchPaths.get(j), results.get(j));
+                        print(
+                                out,
+                                mapper,
+                                batchPaths.get(j),
+                                results.get(j),
+                                maps == null ? null : maps.get(j));
                     }
                     batch.clear();
                     batchPaths.clear();
@@ -108,9 +132,14 @@ public final class CaptionCommand implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
-    private void print(PrintWriter out, ObjectMapper mapper, Path path, CaptionResult result)
+    private void print(
+            PrintWriter out,
+            ObjectMapper mapper,
+            Path path,
+            CaptionResult result,
+            AttentionMap attentionMap)
             throws JsonProcessingException {
-        if (!json) {
+        if (!json && attentionMap == null) {
             out.println(path + "\t" + result.text());
             return;
         }
@@ -127,6 +156,20 @@ public final class CaptionCommand implements Callable<Integer> {
             alternatives.add(a);
         }
         line.put("alternatives", alternatives);
+        if (attentionMap != null) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("rows", attentionMap.rows());
+            map.put("columns", attentionMap.columns());
+            List<Map<String, Object>> words = new ArrayList<>();
+            for (int w = 0; w < attentionMap.words().size(); w++) {
+                Map<String, Object> word = new LinkedHashMap<>();
+                word.put("word", attentionMap.words().get(w));
+                word.put("weights", attentionMap.grid(w));
+                words.add(word);
+            }
+            map.put("words", words);
+            line.put("attention", map);
+        }
         out.println(mapper.writeValueAsString(line));
     }
 

@@ -24,6 +24,7 @@ class EvaluateAndCaptionCommandTest {
 
     @TempDir static Path dir;
     private static Path modelFile;
+    private static Path attentionFile;
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -45,6 +46,74 @@ class EvaluateAndCaptionCommandTest {
                         .train(train, validation)) {
             captioner.save(modelFile);
         }
+        attentionFile = dir.resolve("attention.captioner");
+        try (Captioner captioner =
+                CaptionTrainer.builder()
+                        .setEncoder("tiny-cnn")
+                        .optDecoder("attention")
+                        .optEmbedSize(16)
+                        .optHiddenSize(32)
+                        .optBatchSize(8)
+                        .optEpochs(1)
+                        .optSeed(3)
+                        .build()
+                        .train(train, validation)) {
+            captioner.save(attentionFile);
+        }
+    }
+
+    @Test
+    void shouldWriteTheAttentionWeightsOfEveryWordOnRequest() throws Exception {
+        Path data = dir.resolve("attention-images");
+        Flickr8kLayout.export(DatasetSpec.parse("synthetic:6").load(1), data);
+        Path image = data.resolve("Images/synthetic-6-00000.jpg");
+
+        int code =
+                run(
+                        "caption",
+                        "--model",
+                        attentionFile.toString(),
+                        "--beam",
+                        "2",
+                        "--attention",
+                        image.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode line = new ObjectMapper().readTree(out.toString().strip());
+        JsonNode attention = line.get("attention");
+        assertThat(attention.get("rows").asInt()).isEqualTo(4);
+        assertThat(attention.get("columns").asInt()).isEqualTo(4);
+        JsonNode words = attention.get("words");
+        assertThat(words.size()).isEqualTo(line.get("tokens").size());
+        for (int w = 0; w < words.size(); w++) {
+            JsonNode word = words.get(w);
+            assertThat(word.get("word").asText()).isEqualTo(line.get("tokens").get(w).asText());
+            double sum = 0;
+            for (JsonNode row : word.get("weights")) {
+                assertThat(row.size()).isEqualTo(4);
+                for (JsonNode weight : row) {
+                    sum += weight.asDouble();
+                }
+            }
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
+    @Test
+    void shouldRefuseAttentionWeightsFromAnLstmModel() throws Exception {
+        Path data = dir.resolve("lstm-images");
+        Flickr8kLayout.export(DatasetSpec.parse("synthetic:6").load(1), data);
+
+        int code =
+                run(
+                        "caption",
+                        "--model",
+                        modelFile.toString(),
+                        "--attention",
+                        data.resolve("Images/synthetic-6-00000.jpg").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--attention needs a model with the attention decoder");
     }
 
     private int run(String... args) {

@@ -41,6 +41,16 @@ class UserErrorsTest {
     }
 
     @Test
+    void shouldNameTheKnownDecodersForAnUnknownOneBeforeLoadingAnything() {
+        CliRun run = train("--dataset", "synthetic:1", "--decoder", "transformer");
+
+        assertOneLine(
+                run,
+                2,
+                "--decoder: unknown decoder 'transformer', expected one of lstm, attention");
+    }
+
+    @Test
     void shouldRefuseAGpuThisHostDoesNotHave() {
         String missing = "gpu" + Engine.getInstance().getGpuCount();
 

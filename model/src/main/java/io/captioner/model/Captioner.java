@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.captioner.model.artifact.ModelArtifact;
@@ -251,6 +252,63 @@ public final class Captioner implements AutoCloseable {
             }
         }
         return results;
+    }
+
+    /**
+     * Per word of each caption, the attention decoder's weights over the encoder grid when it
+     * predicted that word, recomputed by teacher forcing the caption (the same computation as
+     * decoding it), so it works for greedy and beam captions alike.
+     *
+     * @throws IllegalStateException when the model uses the LSTM decoder, which has no attention
+     * @throws IllegalArgumentException when the lists differ in length
+     */
+    public List<AttentionMap> attention(List<BufferedImage> images, List<CaptionResult> captions) {
+        if (!net.architecture().attention()) {
+            throw new IllegalStateException(
+                    "the model uses the "
+                            + net.architecture().decoder()
+                            + " decoder, which has no attention weights");
+        }
+        if (images.size() != captions.size()) {
+            throw new IllegalArgumentException(
+                    images.size() + " images but " + captions.size() + " captions");
+        }
+        int cells = net.architecture().gridCells();
+        int side = (int) Math.round(Math.sqrt(cells));
+        List<AttentionMap> maps = new ArrayList<>(images.size());
+        for (int from = 0; from < images.size(); from += MAX_BATCH) {
+            int to = Math.min(images.size(), from + MAX_BATCH);
+            try (NDManager scope = model.getNDManager().newSubManager()) {
+                ParameterStore ps = new ParameterStore(scope, false);
+                NDArray pixels = preprocessor.toTensorFromImages(scope, images.subList(from, to));
+                NDArray projected = net.project(ps, net.backboneFeatures(ps, pixels, false), false);
+                for (int i = from; i < to; i++) {
+                    List<String> words = captions.get(i).tokens();
+                    int[] ids = vocabulary.encodeCaption(words);
+                    long[] longIds = new long[ids.length];
+                    for (int j = 0; j < ids.length; j++) {
+                        longIds[j] = ids[j];
+                    }
+                    NDArray alphas =
+                            net.teacherForced(
+                                            ps,
+                                            projected.get("{}:{}", i - from, i - from + 1),
+                                            scope.create(longIds, new Shape(1, ids.length)),
+                                            scope.create(new long[] {0}),
+                                            false)
+                                    .get(1);
+                    float[] flat = alphas.toFloatArray();
+                    List<float[]> weights = new ArrayList<>(words.size());
+                    for (int w = 0; w < words.size(); w++) {
+                        float[] row = new float[cells];
+                        System.arraycopy(flat, w * cells, row, 0, cells);
+                        weights.add(row);
+                    }
+                    maps.add(new AttentionMap(side, side, words, weights));
+                }
+            }
+        }
+        return maps;
     }
 
     /**

@@ -42,6 +42,65 @@ class CaptionerTest {
     }
 
     @Test
+    void shouldGiveAttentionWeightsPerWordThatSumToOneOverTheGrid() {
+        ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(4);
+        io.captioner.model.nn.Architecture architecture =
+                io.captioner.model.nn.Architecture.of(
+                        io.captioner.model.nn.EncoderType.TINY_CNN,
+                        io.captioner.model.nn.Backbones.DJL,
+                        16,
+                        32,
+                        1,
+                        TestModels.vocabulary(10).size(),
+                        io.captioner.model.nn.DecoderType.ATTENTION);
+        List<BufferedImage> images = TestModels.noiseImages(Captioner.MAX_BATCH + 2, 6);
+        try (Captioner attention =
+                TestModels.randomCaptioner(architecture, TestModels.vocabulary(10))) {
+            List<CaptionResult> captions =
+                    attention.caption(images, DecodingOptions.beam(2).withMaxLength(6));
+
+            List<AttentionMap> maps = attention.attention(images, captions);
+
+            assertThat(maps).hasSize(images.size());
+            for (int i = 0; i < maps.size(); i++) {
+                AttentionMap map = maps.get(i);
+                assertThat(map.rows()).isEqualTo(4);
+                assertThat(map.columns()).isEqualTo(4);
+                assertThat(map.words()).isEqualTo(captions.get(i).tokens());
+                for (float[] weights : map.weights()) {
+                    double sum = 0;
+                    for (float w : weights) {
+                        sum += w;
+                    }
+                    assertThat(sum).isCloseTo(1.0, within(1e-5));
+                }
+            }
+            // The last image was in the second internal batch; alone it gets the same weights.
+            int last = images.size() - 1;
+            AttentionMap alone =
+                    attention
+                            .attention(List.of(images.get(last)), List.of(captions.get(last)))
+                            .get(0);
+            for (int w = 0; w < alone.words().size(); w++) {
+                assertThat(alone.weights().get(w))
+                        .containsExactly(
+                                maps.get(last).weights().get(w),
+                                org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAttentionWeightsFromTheLstmDecoder() {
+        List<BufferedImage> images = TestModels.noiseImages(1, 2);
+        List<CaptionResult> captions = captioner.caption(images, DecodingOptions.greedy());
+
+        assertThatThrownBy(() -> captioner.attention(images, captions))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lstm decoder");
+    }
+
+    @Test
     void shouldReturnRankedAlternativesFromBeamSearch() {
         DecodingOptions options = DecodingOptions.beam(4).withMaxLength(6).withAlternatives(3);
 

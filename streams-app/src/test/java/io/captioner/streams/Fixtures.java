@@ -14,6 +14,7 @@ import io.captioner.model.image.ImagePreprocessor;
 import io.captioner.model.nn.Architecture;
 import io.captioner.model.nn.Backbones;
 import io.captioner.model.nn.CaptionNet;
+import io.captioner.model.nn.DecoderType;
 import io.captioner.model.nn.EncoderType;
 import io.captioner.modeltopic.ActivationEvent;
 import io.captioner.modeltopic.VerifiedArtifact;
@@ -54,6 +55,12 @@ public final class Fixtures {
         return model(dir, "tiny", seed, 16, 16);
     }
 
+    /** An untrained tiny-CNN captioner with the attention decoder (embed 16, hidden 16). */
+    public static Path attentionModel(Path dir, int seed) throws IOException {
+        return model(
+                dir, "attention", seed, EncoderType.TINY_CNN, DecoderType.ATTENTION, 16, 16, 12);
+    }
+
     /**
      * Writes an untrained tiny-CNN captioner named {@code name} with the given decoder sizes; the
      * seed's sizes (embed 256, hidden 512) make a file of about 7.5 MB.
@@ -80,18 +87,34 @@ public final class Fixtures {
     public static Path model(
             Path dir, String name, int seed, EncoderType encoder, int embed, int hidden, int words)
             throws IOException {
+        return model(dir, name, seed, encoder, DecoderType.LSTM, embed, hidden, words);
+    }
+
+    /** Like {@link #model(Path, String, int, EncoderType, int, int, int)} with a decoder. */
+    public static Path model(
+            Path dir,
+            String name,
+            int seed,
+            EncoderType encoder,
+            DecoderType decoder,
+            int embed,
+            int hidden,
+            int words)
+            throws IOException {
         Engine.getEngine("PyTorch").setRandomSeed(seed);
         List<String> vocabulary = new ArrayList<>(List.of("<pad>", "<start>", "<end>", "<unk>"));
         for (int i = 0; i < words; i++) {
             vocabulary.add("w" + i);
         }
         Architecture architecture =
-                Architecture.of(encoder, Backbones.DJL, embed, hidden, 1, vocabulary.size());
+                Architecture.of(
+                        encoder, Backbones.DJL, embed, hidden, 1, vocabulary.size(), decoder);
         Model model = Model.newInstance(name, Device.cpu(), "PyTorch");
         CaptionNet net =
                 new CaptionNet(
                         architecture,
-                        Backbones.forTraining(encoder, null, true, model.getNDManager()).block());
+                        Backbones.forTraining(encoder, decoder, null, true, model.getNDManager())
+                                .block());
         model.setBlock(net);
         net.initialize(model.getNDManager(), DataType.FLOAT32, net.trainingInputShapes(2, 2, 4));
         ImagePreprocessor p = ImagePreprocessor.imagenet(architecture.inputSize());

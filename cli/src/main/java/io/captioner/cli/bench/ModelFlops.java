@@ -11,8 +11,8 @@ import java.util.OptionalDouble;
 /**
  * Multiply-accumulates per image of a loaded captioner, counted from its network: every convolution
  * and fully connected layer of the backbone (from the input shapes stored with the weights), the
- * projection, and the LSTM decoder per generated step. Activations, normalisation and pooling are
- * left out (a few percent of a ResNet's arithmetic).
+ * projection, and the decoder (LSTM or attention) per generated step. Activations, normalisation
+ * and pooling are left out (a few percent of a ResNet's arithmetic).
  */
 public final class ModelFlops {
 
@@ -34,6 +34,9 @@ public final class ModelFlops {
      * steps each followed by the vocabulary layer.
      */
     public static double decoderMacs(Architecture a, double steps) {
+        if (a.attention()) {
+            return attentionDecoderMacs(a, steps);
+        }
         double projection = (double) a.featureSize() * a.embedSize();
         double lstm = 0;
         for (int layer = 0; layer < a.layers(); layer++) {
@@ -42,6 +45,29 @@ public final class ModelFlops {
         }
         double vocabulary = (double) a.hiddenSize() * a.vocabularySize();
         return projection + steps * (lstm + vocabulary);
+    }
+
+    /**
+     * The attention decoder: the projection of every grid cell, the grid's attention projection and
+     * the state init once per image; per step the query, the scores and context over the cells, the
+     * gate, the LSTM on word plus context, and the vocabulary layer.
+     */
+    private static double attentionDecoderMacs(Architecture a, double steps) {
+        double cells = a.gridCells();
+        double embed = a.embedSize();
+        double hidden = a.hiddenSize();
+        double perImage =
+                cells * a.gridChannels() * embed
+                        + cells * embed * hidden
+                        + 2 * embed * a.layers() * hidden;
+        double lstm = 0;
+        for (int layer = 0; layer < a.layers(); layer++) {
+            double in = layer == 0 ? 2 * embed : hidden;
+            lstm += 4.0 * hidden * (in + hidden);
+        }
+        double attend = hidden * hidden + cells * hidden + cells * embed + hidden * embed;
+        double vocabulary = hidden * a.vocabularySize();
+        return perImage + steps * (attend + lstm + vocabulary);
     }
 
     /**

@@ -66,4 +66,25 @@ class ModelFlopsTest {
         double vocabulary = 512.0 * 60;
         assertThat(macs).isEqualTo(projection + 10 * (layer1 + layer2 + vocabulary));
     }
+
+    @Test
+    void shouldCountTheGridProjectionAndEveryAttentionStepOfTheDecoder() {
+        Architecture a =
+                Architecture.of(
+                        EncoderType.TINY_CNN,
+                        Backbones.DJL,
+                        256,
+                        512,
+                        1,
+                        60,
+                        io.captioner.model.nn.DecoderType.ATTENTION);
+
+        double macs = ModelFlops.decoderMacs(a, 10);
+
+        double perImage = 16.0 * 64 * 256 + 16.0 * 256 * 512 + 2.0 * 256 * 512;
+        double attend = 512.0 * 512 + 16.0 * 512 + 16.0 * 256 + 512.0 * 256;
+        double lstm = 4.0 * 512 * (512 + 512);
+        double vocabulary = 512.0 * 60;
+        assertThat(macs).isEqualTo(perImage + 10 * (attend + lstm + vocabulary));
+    }
 }

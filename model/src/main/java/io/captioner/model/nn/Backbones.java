@@ -86,6 +86,34 @@ public final class Backbones {
         return new Loaded(loadResNetParams(type, weights, manager), DJL);
     }
 
+    /**
+     * Backbone for training a new model with {@code decoder}: as {@link #forTraining(EncoderType,
+     * Path, boolean, NDManager)}, except that the attention decoder gets a ResNet's last stage as a
+     * 7x7 grid instead of its pooled vector (the tiny CNN's output holds its grid already).
+     *
+     * @throws IllegalArgumentException for attention over a TorchScript backbone, which gives
+     *     pooled features only
+     */
+    public static Loaded forTraining(
+            EncoderType type,
+            DecoderType decoder,
+            Path weights,
+            boolean allowRandomWeights,
+            NDManager manager)
+            throws IOException {
+        Loaded loaded = forTraining(type, weights, allowRandomWeights, manager);
+        if (decoder != DecoderType.ATTENTION || type.trainable()) {
+            return loaded;
+        }
+        if (!DJL.equals(loaded.format())) {
+            throw new IllegalArgumentException(
+                    "the attention decoder needs the encoder's spatial grid, which a TorchScript"
+                            + " backbone (pooled features) does not give; use DJL ResNetV1"
+                            + " .params weights");
+        }
+        return new Loaded(grid((SequentialBlock) loaded.block()), DJL);
+    }
+
     /** Backbone with the right structure and no weights, to load a saved model into. */
     public static Block empty(Architecture architecture, NDManager manager) {
         EncoderType type = architecture.encoderType();
@@ -95,7 +123,17 @@ public final class Backbones {
         if (TORCHSCRIPT.equals(architecture.backboneFormat())) {
             return new PtSymbolBlock((PtNDManager) manager);
         }
-        return resnetFeatures(type);
+        return architecture.attention() ? grid(resnetFeatures(type)) : resnetFeatures(type);
+    }
+
+    /** The ResNet features without their global pooling and flattening: (N, C, 7, 7). */
+    static SequentialBlock grid(SequentialBlock pooledFeatures) {
+        List<Block> children = pooledFeatures.getChildren().values();
+        SequentialBlock grid = new SequentialBlock();
+        for (int i = 0; i < children.size() - 2; i++) {
+            grid.add(children.get(i));
+        }
+        return grid;
     }
 
     /** DJL's ResNetV1 classifier for a 224x224 input, the layout pretrained files must match. */

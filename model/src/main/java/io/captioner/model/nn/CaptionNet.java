@@ -1,6 +1,7 @@
 package io.captioner.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -28,6 +29,11 @@ import ai.djl.util.PairList;
  * featureSize), which is how frozen backbones avoid recomputing the same features every epoch.
  * Decoding uses {@link #startDecoding} and {@link #decodeStep}, which carry the LSTM's {@code (h,
  * c)} states between steps.
+ *
+ * <p>With the attention decoder ({@link Architecture#attention()}) the projection applies to every
+ * location of the encoder's grid, giving (N, cells, embed), and an {@link AttentionDecoder}
+ * replaces the LSTM and classifier: {@link #teacherForced} then also returns the attention weights,
+ * and the decoding state is {@code (h, c, grid, gridAttention)}.
  */
 public final class CaptionNet extends AbstractBlock {
 
@@ -40,6 +46,7 @@ public final class CaptionNet extends AbstractBlock {
     private final TokenEmbedding embedding;
     private final LSTM lstm;
     private final Linear classifier;
+    private final AttentionDecoder attention;
     private final float dropout;
 
     /**
@@ -74,6 +81,16 @@ public final class CaptionNet extends AbstractBlock {
                         "embedding",
                         new TokenEmbedding(
                                 architecture.vocabularySize(), architecture.embedSize()));
+        if (architecture.attention()) {
+            // Old artifacts (LSTM) keep exactly their child blocks, so their weights load as
+            // before.
+            this.lstm = null;
+            this.classifier = null;
+            this.attention =
+                    addChildBlock("attention", new AttentionDecoder(architecture, dropout));
+            return;
+        }
+        this.attention = null;
         this.lstm =
                 addChildBlock(
                         "lstm",
@@ -125,10 +142,49 @@ public final class CaptionNet extends AbstractBlock {
         return trainBackbone ? features : features.stopGradient();
     }
 
-    /** Projects backbone features to the embedding size: Linear then BatchNorm1d. */
+    /**
+     * Projects backbone features to the embedding size: Linear then BatchNorm1d, giving (N, embed);
+     * with the attention decoder the same per grid location, giving (N, cells, embed).
+     */
     public NDArray project(ParameterStore ps, NDArray backboneFeatures, boolean training) {
-        NDArray projected = projection.forward(ps, new NDList(backboneFeatures), training).head();
-        return projectionNorm.forward(ps, new NDList(projected), training).head();
+        if (!architecture.attention()) {
+            NDArray projected =
+                    projection.forward(ps, new NDList(backboneFeatures), training).head();
+            return projectionNorm.forward(ps, new NDList(projected), training).head();
+        }
+        NDArray grid = grid(backboneFeatures);
+        long rows = grid.getShape().get(0);
+        long cells = grid.getShape().get(1);
+        NDArray projected = projection.forward(ps, new NDList(grid), training).head();
+        // BatchNorm1d over the embedding axis, every location of every image one sample.
+        NDArray flat = projected.reshape(rows * cells, architecture.embedSize());
+        return projectionNorm
+                .forward(ps, new NDList(flat), training)
+                .head()
+                .reshape(rows, cells, architecture.embedSize());
+    }
+
+    /**
+     * The encoder's grid (N, cells, channels) inside backbone features (N, backboneOutputSize):
+     * both the tiny CNN and the ResNet grid store it channel-major first.
+     */
+    NDArray grid(NDArray backboneFeatures) {
+        long rows = backboneFeatures.getShape().get(0);
+        int cells = architecture.gridCells();
+        int channels = architecture.gridChannels();
+        NDArray values = backboneFeatures;
+        if (backboneFeatures.getShape().get(1) != (long) cells * channels) {
+            values = backboneFeatures.get(":, :{}", cells * channels);
+        }
+        return values.reshape(rows, channels, cells).transpose(0, 2, 1);
+    }
+
+    /**
+     * One vector (N, embed) per image from {@link #project}'s output: itself for the LSTM decoder,
+     * the mean over the grid for attention.
+     */
+    public NDArray pooled(NDArray projected) {
+        return architecture.attention() ? projected.mean(new int[] {1}) : projected;
     }
 
     /**
@@ -145,6 +201,23 @@ public final class CaptionNet extends AbstractBlock {
             NDArray captionIds,
             NDArray imageIndex,
             boolean training) {
+        return teacherForced(ps, projected, captionIds, imageIndex, training).head();
+    }
+
+    /**
+     * Teacher-forced logits (N, L, V) as {@link #teacherForcedLogits}; with the attention decoder
+     * followed by the attention weights (N, L - 1, cells), row t the weights used to predict token
+     * t + 1, and step 0's logits are zero (the LSTM decoder's step 0 reads the image instead).
+     */
+    public NDList teacherForced(
+            ParameterStore ps,
+            NDArray projected,
+            NDArray captionIds,
+            NDArray imageIndex,
+            boolean training) {
+        if (architecture.attention()) {
+            return attentionTeacherForced(ps, projected, captionIds, imageIndex, training);
+        }
         long length = captionIds.getShape().get(1);
         NDArray perCaption = Embedding.embedding(imageIndex, projected, SparseFormat.DENSE).head();
         if (training && dropout > 0f) {
@@ -157,11 +230,53 @@ public final class CaptionNet extends AbstractBlock {
         if (training && dropout > 0f) {
             hidden = Dropout.dropout(hidden, dropout, true).head();
         }
-        return classifier.forward(ps, new NDList(hidden), training).head();
+        return new NDList(classifier.forward(ps, new NDList(hidden), training).head());
     }
 
-    /** LSTM state (h, c) after reading the projected image features (N, embed). */
+    private NDList attentionTeacherForced(
+            ParameterStore ps,
+            NDArray projected,
+            NDArray captionIds,
+            NDArray imageIndex,
+            boolean training) {
+        long captions = captionIds.getShape().get(0);
+        long length = captionIds.getShape().get(1);
+        long cells = projected.getShape().get(1);
+        int embed = architecture.embedSize();
+        NDArray perCaption =
+                Embedding.embedding(
+                                imageIndex,
+                                projected.reshape(projected.getShape().get(0), cells * embed),
+                                SparseFormat.DENSE)
+                        .head()
+                        .reshape(captions, cells, embed);
+        if (training && dropout > 0f) {
+            perCaption = Dropout.dropout(perCaption, dropout, true).head();
+        }
+        NDArray words = captionIds.get(":, :{}", length - 1);
+        NDArray wordVectors = embedding.forward(ps, new NDList(words), training).head();
+        NDList state = attention.start(ps, perCaption, training);
+        NDList logits = new NDList();
+        NDList alphas = new NDList();
+        logits.add(
+                perCaption.getManager().zeros(new Shape(captions, architecture.vocabularySize())));
+        for (long t = 0; t < length - 1; t++) {
+            NDList out = attention.step(ps, wordVectors.get(":, {}, :", t), state, training);
+            logits.add(out.get(0));
+            alphas.add(out.get(1));
+            state = out.subNDList(2);
+        }
+        return new NDList(NDArrays.stack(logits, 1), NDArrays.stack(alphas, 1));
+    }
+
+    /**
+     * Decoding state after reading the projected image features: the LSTM's (h, c) for (N, embed),
+     * or {@code (h, c, grid, gridAttention)} for the attention decoder's (N, cells, embed).
+     */
     public NDList startDecoding(ParameterStore ps, NDArray projected) {
+        if (architecture.attention()) {
+            return attention.start(ps, projected, false);
+        }
         NDList out = lstm.forward(ps, new NDList(projected.expandDims(1)), false);
         return new NDList(out.get(1), out.get(2));
     }
@@ -171,6 +286,13 @@ public final class CaptionNet extends AbstractBlock {
      * log-probabilities (M, V) followed by the new h and c.
      */
     public NDList decodeStep(ParameterStore ps, NDArray tokens, NDList state) {
+        if (architecture.attention()) {
+            NDArray words = embedding.forward(ps, new NDList(tokens), false).head();
+            NDList out = attention.step(ps, words, state, false);
+            NDList result = new NDList(out.get(0).logSoftmax(1));
+            result.addAll(out.subNDList(2));
+            return result;
+        }
         NDArray words = embedding.forward(ps, new NDList(tokens.expandDims(1)), false).head();
         NDList out = lstm.forward(ps, new NDList(words, state.get(0), state.get(1)), false);
         NDArray hidden = out.get(0).squeeze(1);
@@ -187,15 +309,20 @@ public final class CaptionNet extends AbstractBlock {
         NDArray features =
                 first.getShape().dimension() == 2 ? first : backboneFeatures(ps, first, training);
         NDArray projected = project(ps, features, training);
-        return new NDList(
-                teacherForcedLogits(ps, projected, inputs.get(1), inputs.get(2), training));
+        return teacherForced(ps, projected, inputs.get(1), inputs.get(2), training);
     }
 
     /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape ids = inputShapes[1];
-        return new Shape[] {new Shape(ids.get(0), ids.get(1), architecture.vocabularySize())};
+        Shape logits = new Shape(ids.get(0), ids.get(1), architecture.vocabularySize());
+        if (architecture.attention()) {
+            return new Shape[] {
+                logits, new Shape(ids.get(0), ids.get(1) - 1, architecture.gridCells())
+            };
+        }
+        return new Shape[] {logits};
     }
 
     /** {@inheritDoc} */
@@ -207,6 +334,20 @@ public final class CaptionNet extends AbstractBlock {
         long batch = images.get(0);
         long captions = ids.get(0);
         backbone.initialize(manager, dataType, images);
+        if (architecture.attention()) {
+            long cells = architecture.gridCells();
+            projection.initialize(
+                    manager, dataType, new Shape(batch, cells, architecture.gridChannels()));
+            projectionNorm.initialize(
+                    manager, dataType, new Shape(batch * cells, architecture.embedSize()));
+            embedding.initialize(manager, dataType, ids);
+            attention.initialize(
+                    manager, dataType, new Shape(captions, cells, architecture.embedSize()));
+            if (!backboneTrainable()) {
+                backbone.freezeParameters(true);
+            }
+            return;
+        }
         projection.initialize(manager, dataType, new Shape(batch, architecture.featureSize()));
         projectionNorm.initialize(manager, dataType, new Shape(batch, architecture.embedSize()));
         embedding.initialize(manager, dataType, ids);

@@ -3,13 +3,15 @@ package io.captioner.model.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.captioner.model.search.StepModel;
 
 /**
  * Adapts {@link CaptionNet} to the search strategies: {@link #start} reads the projected image
  * feature and the start token, each {@link #next} one more token; the state is the LSTM's {@code
- * (h, c)}, whose batch axis is 1.
+ * (h, c)}, whose batch axis is 1, followed for the attention decoder by the image's grid and its
+ * attention projection, whose batch axis is 0.
  */
 public final class CaptionStepModel implements StepModel {
 
@@ -53,11 +55,17 @@ public final class CaptionStepModel implements StepModel {
     public NDList selectRows(NDList state, NDArray rows) {
         NDList selected = new NDList(state.size());
         long k = rows.getShape().get(0);
-        for (NDArray array : state) {
-            long layers = array.getShape().get(0);
-            long hidden = array.getShape().get(2);
-            NDArray index = rows.reshape(1, k, 1).broadcast(layers, k, hidden);
-            selected.add(array.gather(index, 1));
+        for (int i = 0; i < state.size(); i++) {
+            NDArray array = state.get(i);
+            // (h, c) are (layers, M, hidden); the attention grids are (M, cells, size).
+            int axis = i < 2 ? 1 : 0;
+            long[] dims = array.getShape().getShape().clone();
+            long[] indexShape = new long[dims.length];
+            java.util.Arrays.fill(indexShape, 1);
+            indexShape[axis] = k;
+            dims[axis] = k;
+            NDArray index = rows.reshape(indexShape).broadcast(new Shape(dims));
+            selected.add(array.gather(index, axis));
         }
         return selected;
     }

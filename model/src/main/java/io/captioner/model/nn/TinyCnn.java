@@ -37,7 +37,11 @@ public final class TinyCnn {
 
     private static final int LAST_FILTERS = FILTERS[FILTERS.length - 1];
 
-    private static final int GRID_CELLS = 4 * 4;
+    /** Locations of the output grid (4x4), the first {@code GRID_CELLS * GRID_CHANNELS} values. */
+    public static final int GRID_CELLS = 4 * 4;
+
+    /** Channels per grid location; the grid is stored channel-major (channel, row, column). */
+    public static final int GRID_CHANNELS = LAST_FILTERS;
 
     /** Length of the output: the last stage's 4x4 grid plus its global average. */
     public static final int FEATURE_SIZE = LAST_FILTERS * (GRID_CELLS + 1);

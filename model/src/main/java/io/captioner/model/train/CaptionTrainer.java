@@ -26,6 +26,7 @@ import io.captioner.model.image.ImagePreprocessor;
 import io.captioner.model.nn.Architecture;
 import io.captioner.model.nn.Backbones;
 import io.captioner.model.nn.CaptionNet;
+import io.captioner.model.nn.DecoderType;
 import io.captioner.model.nn.EncoderType;
 import io.captioner.model.text.Tokenizer;
 import io.captioner.model.text.Vocabulary;
@@ -82,6 +83,8 @@ public final class CaptionTrainer {
     public static final int DEFAULT_PATIENCE = 5;
 
     private final EncoderType encoder;
+    private final DecoderType decoder;
+    private final float attentionRegularization;
     private final int embedSize;
     private final int hiddenSize;
     private final int layers;
@@ -104,6 +107,8 @@ public final class CaptionTrainer {
 
     private CaptionTrainer(Builder b) {
         this.encoder = b.encoder;
+        this.decoder = b.decoder;
+        this.attentionRegularization = b.attentionRegularization;
         this.embedSize = b.embedSize;
         this.hiddenSize = b.hiddenSize;
         this.layers = b.layers;
@@ -168,6 +173,7 @@ public final class CaptionTrainer {
                 Backbones.Loaded backbone =
                         Backbones.forTraining(
                                 encoder,
+                                decoder,
                                 encoderWeights,
                                 allowRandomEncoderWeights,
                                 model.getNDManager());
@@ -178,7 +184,8 @@ public final class CaptionTrainer {
                                 embedSize,
                                 hiddenSize,
                                 layers,
-                                vocabulary.size());
+                                vocabulary.size(),
+                                decoder);
                 net = new CaptionNet(architecture, backbone.block(), dropout);
             }
             // The word-presence head only exists while training: the model holds the bare network
@@ -243,7 +250,8 @@ public final class CaptionTrainer {
         for (int i = 0; i < trainSet.size(); i++) {
             order.add(i);
         }
-        int batches = (trainSet.size() + batchSize - 1) / batchSize;
+        List<int[]> bounds = batchBounds(trainSet.size(), batchSize);
+        int batches = bounds.size();
         double bestValidation = Double.POSITIVE_INFINITY;
         double bestTrain = Double.NaN;
         int bestEpoch = 0;
@@ -260,8 +268,7 @@ public final class CaptionTrainer {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("training interrupted");
                 }
-                List<Integer> rows =
-                        order.subList(b * batchSize, Math.min(order.size(), (b + 1) * batchSize));
+                List<Integer> rows = order.subList(bounds.get(b)[0], bounds.get(b)[1]);
                 double[] lossAndTokens =
                         trainBatch(
                                 trainer,
@@ -328,6 +335,25 @@ public final class CaptionTrainer {
                 (System.nanoTime() - started) / 1e9);
     }
 
+    /**
+     * Batch boundaries [from, to) over {@code size} images: consecutive batches of {@code
+     * batchSize}, except that a last batch of a single image joins the one before it, because
+     * BatchNorm in training mode cannot normalise one value per channel (65 images at 16 gave a
+     * final batch of 1 and crashed).
+     */
+    static List<int[]> batchBounds(int size, int batchSize) {
+        List<int[]> bounds = new ArrayList<>();
+        for (int from = 0; from < size; from += batchSize) {
+            bounds.add(new int[] {from, Math.min(size, from + batchSize)});
+        }
+        int last = bounds.size() - 1;
+        if (last > 0 && bounds.get(last)[1] - bounds.get(last)[0] == 1) {
+            bounds.get(last - 1)[1] = size;
+            bounds.remove(last);
+        }
+        return bounds;
+    }
+
     private double[] trainBatch(Trainer trainer, PreparedBatch batch, int vocabularySize) {
         try (NDManager scope = trainer.getManager().newSubManager()) {
             NDList inputs = batch.inputs(scope);
@@ -341,6 +367,13 @@ public final class CaptionTrainer {
                             objective.add(
                                     WordPresenceNet.loss(outputs.get(1), targets)
                                             .mul(wordLossWeight));
+                }
+                if (decoder == DecoderType.ATTENTION && attentionRegularization > 0f) {
+                    NDArray alphas = outputs.get(outputs.size() - 1);
+                    objective =
+                            objective.add(
+                                    doublyStochastic(alphas, inputs.get(1))
+                                            .mul(attentionRegularization));
                 }
                 collector.backward(objective);
                 double loss = lossAndTokens[0].getFloat();
@@ -373,6 +406,24 @@ public final class CaptionTrainer {
     }
 
     /**
+     * The doubly stochastic attention penalty of Show, Attend and Tell: for every caption and grid
+     * location, {@code (1 - sum over the caption's real steps of alpha)^2}, averaged over captions
+     * and locations, so that over a caption the model looks at every part of the image.
+     *
+     * @param alphas attention weights (N, L - 1, cells), row t predicting token t + 1
+     * @param ids the padded caption ids (N, L)
+     */
+    static NDArray doublyStochastic(NDArray alphas, NDArray ids) {
+        NDArray real =
+                ids.get(":, 1:")
+                        .neq(Vocabulary.PAD_ID)
+                        .toType(DataType.FLOAT32, false)
+                        .expandDims(2);
+        NDArray perLocation = alphas.mul(real).sum(new int[] {1});
+        return perLocation.neg().add(1f).square().mean();
+    }
+
+    /**
      * Mean cross-entropy over real tokens: logits at step t score caption token t for t >= 1;
      * padding is masked out. Returns the loss and the number of scored tokens.
      */
@@ -395,6 +446,7 @@ public final class CaptionTrainer {
     private Architecture checkWarmStart(Vocabulary vocabulary) {
         Architecture old = warmStart.architecture();
         if (!old.encoder().equals(encoder.id())
+                || old.decoderType() != decoder
                 || old.embedSize() != embedSize
                 || old.hiddenSize() != hiddenSize
                 || old.layers() != layers) {
@@ -403,6 +455,8 @@ public final class CaptionTrainer {
                             + old
                             + " but the trainer is configured for encoder="
                             + encoder.id()
+                            + ", decoder="
+                            + decoder.id()
                             + ", embedSize="
                             + embedSize
                             + ", hiddenSize="
@@ -515,7 +569,7 @@ public final class CaptionTrainer {
             for (CaptionedImage image : images) {
                 pixels.add(preprocessor.resize(image.image()));
             }
-            int featureSize = net.architecture().featureSize();
+            int featureSize = net.architecture().backboneOutputSize();
             if (net.backboneTrainable()) {
                 return new PreparedSet(pixels, null, captions, preprocessor, featureSize);
             }
@@ -645,6 +699,8 @@ public final class CaptionTrainer {
     /** Configures a {@link CaptionTrainer}; defaults follow the seed (embed 256, hidden 512). */
     public static final class Builder {
         private EncoderType encoder;
+        private DecoderType decoder = DecoderType.LSTM;
+        private float attentionRegularization = 1f;
         private int embedSize = 256;
         private int hiddenSize = 512;
         private int layers = 1;
@@ -676,6 +732,27 @@ public final class CaptionTrainer {
         /** Sets the encoder. */
         public Builder setEncoder(EncoderType encoderType) {
             this.encoder = Objects.requireNonNull(encoderType, "encoder");
+            return this;
+        }
+
+        /** Sets the decoder by name: {@code lstm} (default) or {@code attention}. */
+        public Builder optDecoder(String decoderId) {
+            this.decoder = DecoderType.fromId(decoderId);
+            return this;
+        }
+
+        /** Sets the decoder, default {@link DecoderType#LSTM}. */
+        public Builder optDecoder(DecoderType decoderType) {
+            this.decoder = Objects.requireNonNull(decoderType, "decoder");
+            return this;
+        }
+
+        /**
+         * Weight of the attention decoder's doubly stochastic regularisation (Show, Attend and
+         * Tell's lambda), default 1; 0 turns it off. Ignored by the LSTM decoder.
+         */
+        public Builder optAttentionRegularization(double weight) {
+            this.attentionRegularization = (float) weight;
             return this;
         }
 
@@ -847,6 +924,11 @@ public final class CaptionTrainer {
                         "wordLossWeight must be finite and >= 0, was " + wordLossWeight);
             }
             requirePositive("vocabMinCount", vocabMinCount);
+            if (!(attentionRegularization >= 0f) || Float.isInfinite(attentionRegularization)) {
+                throw new IllegalArgumentException(
+                        "attentionRegularization must be finite and >= 0, was "
+                                + attentionRegularization);
+            }
             if (!(learningRate > 0f)) {
                 throw new IllegalArgumentException("learningRate must be positive");
             }

@@ -39,7 +39,10 @@ final class WordPresenceNet extends AbstractBlock {
                         Linear.builder().setUnits(net.architecture().vocabularySize()).build());
     }
 
-    /** Returns the teacher-forced logits (N, L, V) and the word-presence logits (B, V). */
+    /**
+     * Returns the teacher-forced logits (N, L, V) and the word-presence logits (B, V), then the
+     * attention decoder's weights if it has them.
+     */
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
@@ -49,18 +52,21 @@ final class WordPresenceNet extends AbstractBlock {
                         ? first
                         : net.backboneFeatures(ps, first, training);
         NDArray projected = net.project(ps, features, training);
-        NDArray logits =
-                net.teacherForcedLogits(ps, projected, inputs.get(1), inputs.get(2), training);
-        NDArray words = head.forward(ps, new NDList(projected), training).head();
-        return new NDList(logits, words);
+        NDList decoded = net.teacherForced(ps, projected, inputs.get(1), inputs.get(2), training);
+        NDArray words = head.forward(ps, new NDList(net.pooled(projected)), training).head();
+        NDList out = new NDList(decoded.head(), words);
+        // The attention weights, when the decoder has them, stay last for the regulariser.
+        out.addAll(decoded.subNDList(1));
+        return out;
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape[] logits = net.getOutputShapes(inputShapes);
-        return new Shape[] {
-            logits[0], new Shape(inputShapes[0].get(0), net.architecture().vocabularySize())
-        };
+        Shape[] decoded = net.getOutputShapes(inputShapes);
+        Shape words = new Shape(inputShapes[0].get(0), net.architecture().vocabularySize());
+        return decoded.length == 1
+                ? new Shape[] {decoded[0], words}
+                : new Shape[] {decoded[0], words, decoded[1]};
     }
 
     @Override

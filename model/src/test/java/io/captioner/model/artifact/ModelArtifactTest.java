@@ -12,6 +12,8 @@ import io.captioner.model.DecodingOptions;
 import io.captioner.model.TestModels;
 import io.captioner.model.nn.Architecture;
 import io.captioner.model.nn.Backbones;
+import io.captioner.model.nn.DecoderType;
+import io.captioner.model.nn.EncoderType;
 import io.captioner.model.nn.TinyCnn;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -144,6 +146,69 @@ class ModelArtifactTest {
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("tiny-cnn has no layout")
                 .hasMessageContaining("featureSize 4096");
+    }
+
+    @Test
+    void shouldGiveIdenticalAttentionCaptionsAfterSaveAndLoad() throws IOException {
+        Engine.getEngine("PyTorch").setRandomSeed(9);
+        Architecture attention =
+                Architecture.of(
+                        EncoderType.TINY_CNN,
+                        Backbones.DJL,
+                        16,
+                        32,
+                        1,
+                        TestModels.vocabulary(12).size(),
+                        DecoderType.ATTENTION);
+        Path file = dir.resolve("attention.captioner");
+        try (Captioner saved = TestModels.randomCaptioner(attention, TestModels.vocabulary(12))) {
+            saved.save(file);
+
+            assertThat(ModelArtifact.readManifest(file).architecture().decoder())
+                    .isEqualTo("attention");
+            try (Captioner loaded = Captioner.load(file)) {
+                assertThat(loaded.architecture()).isEqualTo(attention);
+                assertThat(loaded.caption(IMAGES, SHORT_GREEDY))
+                        .isEqualTo(saved.caption(IMAGES, SHORT_GREEDY));
+                assertThat(loaded.caption(IMAGES, SHORT_BEAM))
+                        .isEqualTo(saved.caption(IMAGES, SHORT_BEAM));
+            }
+        }
+    }
+
+    @Test
+    void shouldLoadAManifestWithoutADecoderAsTheLstmDecoder() throws IOException {
+        Path file = dir.resolve("model.captioner");
+        captioner.save(file);
+        Path old = dir.resolve("before-attention.captioner");
+        rewriteManifest(
+                file,
+                old,
+                manifest -> ((ObjectNode) manifest.get("architecture")).remove("decoder"));
+
+        try (Captioner loaded = Captioner.load(old)) {
+            assertThat(loaded.architecture().decoder()).isEqualTo("lstm");
+            assertThat(loaded.architecture()).isEqualTo(captioner.architecture());
+            assertThat(loaded.caption(IMAGES, SHORT_GREEDY))
+                    .isEqualTo(captioner.caption(IMAGES, SHORT_GREEDY));
+        }
+    }
+
+    @Test
+    void shouldRejectAnUnknownDecoderNamingIt() throws IOException {
+        Path file = dir.resolve("model.captioner");
+        captioner.save(file);
+        Path other = dir.resolve("other-decoder.captioner");
+        rewriteManifest(
+                file,
+                other,
+                manifest ->
+                        ((ObjectNode) manifest.get("architecture")).put("decoder", "transformer"));
+
+        assertThatThrownBy(() -> Captioner.load(other))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("invalid manifest")
+                .hasMessageContaining("unknown decoder 'transformer'");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.captioner.model.image.ImagePreprocessor;
 import io.captioner.model.nn.Architecture;
 import io.captioner.model.nn.Backbones;
 import io.captioner.model.nn.CaptionNet;
+import io.captioner.model.nn.DecoderType;
 import io.captioner.model.nn.EncoderType;
 import io.captioner.model.text.Vocabulary;
 import java.awt.Color;
@@ -26,17 +27,24 @@ final class BenchModels {
 
     private BenchModels() {}
 
-    /** Untrained captioner (embed 256, hidden 512) with {@code words} words. */
+    /** Untrained LSTM-decoder captioner (embed 256, hidden 512) with {@code words} words. */
     static Captioner randomCaptioner(EncoderType encoder, int words) throws IOException {
+        return randomCaptioner(encoder, words, DecoderType.LSTM);
+    }
+
+    /** Untrained captioner (embed 256, hidden 512) with {@code words} words and a decoder. */
+    static Captioner randomCaptioner(EncoderType encoder, int words, DecoderType decoder)
+            throws IOException {
         List<String> vocabulary = new ArrayList<>(List.of("<pad>", "<start>", "<end>", "<unk>"));
         for (int i = 0; i < words; i++) {
             vocabulary.add("w" + i);
         }
         Model model = Model.newInstance("bench", Device.cpu(), "PyTorch");
         Backbones.Loaded backbone =
-                Backbones.forTraining(encoder, null, true, model.getNDManager());
+                Backbones.forTraining(encoder, decoder, null, true, model.getNDManager());
         Architecture architecture =
-                Architecture.of(encoder, backbone.format(), 256, 512, 1, vocabulary.size());
+                Architecture.of(
+                        encoder, backbone.format(), 256, 512, 1, vocabulary.size(), decoder);
         CaptionNet net = new CaptionNet(architecture, backbone.block());
         model.setBlock(net);
         net.initialize(model.getNDManager(), DataType.FLOAT32, net.trainingInputShapes(2, 2, 4));

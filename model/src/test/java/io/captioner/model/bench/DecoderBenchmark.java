@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.captioner.model.Captioner;
 import io.captioner.model.nn.CaptionStepModel;
+import io.captioner.model.nn.DecoderType;
 import io.captioner.model.nn.EncoderType;
 import io.captioner.model.search.BeamSearch;
 import io.captioner.model.search.GreedySearch;
@@ -26,9 +27,11 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Images per second for caption decoding (greedy and beam 3) from encoded image features, at batch
- * sizes 1, 8 and 32, with the default decoder (embed 256, LSTM 512). The decoder does not depend on
- * the encoder. Random weights rarely emit {@code <end>}, so every caption runs the full {@value
- * #MAX_LENGTH} steps: this measures the worst case per step count.
+ * sizes 1, 8 and 32, for the LSTM and the attention decoder (embed 256, LSTM 512; attention over
+ * the tiny CNN's 4x4 grid). The LSTM decoder does not depend on the encoder; attention's cost grows
+ * with the grid (16 cells here, 49 for a ResNet). Random weights rarely emit {@code <end>}, so
+ * every caption runs the full {@value #MAX_LENGTH} steps: this measures the worst case per step
+ * count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -41,6 +44,9 @@ public class DecoderBenchmark {
     @Param({"60", "3000"})
     public int vocabularySize;
 
+    @Param({"lstm", "attention"})
+    public String decoder;
+
     private Captioner captioner;
     private NDManager manager;
     private NDArray[] encoded;
@@ -49,7 +55,9 @@ public class DecoderBenchmark {
     /** Builds the model and encodes images once. */
     @Setup
     public void setUp() throws IOException {
-        captioner = BenchModels.randomCaptioner(EncoderType.TINY_CNN, vocabularySize - 4);
+        captioner =
+                BenchModels.randomCaptioner(
+                        EncoderType.TINY_CNN, vocabularySize - 4, DecoderType.fromId(decoder));
         manager = captioner.newScope();
         ParameterStore ps = new ParameterStore(manager, false);
         encoded = new NDArray[33];

@@ -20,7 +20,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchTest {
 
     private static final int END = Vocabulary.END_ID;
@@ -37,17 +39,22 @@ class SearchTest {
         {0.0, 0.0, 0.9, 0.05, 0.05},
     };
 
-    private static Captioner captioner;
-    private static NDManager manager;
+    private Captioner captioner;
+    private NDManager manager;
+
+    /** The network the searches run on; {@link AttentionSearchTest} runs them on attention. */
+    Captioner createCaptioner() {
+        return TestModels.randomCaptioner(TestModels.vocabulary(1), 8, 16, 1, 7);
+    }
 
     @BeforeAll
-    static void createModel() {
-        captioner = TestModels.randomCaptioner(TestModels.vocabulary(1), 8, 16, 1, 7);
+    void createModel() {
+        captioner = createCaptioner();
         manager = captioner.newScope();
     }
 
     @AfterAll
-    static void closeModel() {
+    void closeModel() {
         manager.close();
         captioner.close();
     }
@@ -171,12 +178,12 @@ class SearchTest {
         }
     }
 
-    private static StepModel stepModel(NDManager scope) {
+    private StepModel stepModel(NDManager scope) {
         CaptionNet net = captioner.network();
         return new CaptionStepModel(net, new ParameterStore(scope, false), Vocabulary.START_ID);
     }
 
-    private static NDArray encode(NDManager scope, int rows) {
+    private NDArray encode(NDManager scope, int rows) {
         ParameterStore ps = new ParameterStore(scope, false);
         NDArray pixels =
                 captioner.preprocessor().toTensorFromImages(scope, TestModels.noiseImages(rows, 3));

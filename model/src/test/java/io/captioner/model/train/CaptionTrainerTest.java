@@ -2,7 +2,11 @@ package io.captioner.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.captioner.model.Captioner;
 import io.captioner.model.DecodingOptions;
 import io.captioner.model.TestModels;
@@ -160,6 +164,91 @@ class CaptionTrainerTest {
                 .hasMessageContaining("learningRateDecay");
         assertThatThrownBy(() -> small().optWordLossWeight(-0.1).build())
                 .hasMessageContaining("wordLossWeight");
+        assertThatThrownBy(() -> small().optDecoder("transformer"))
+                .hasMessageContaining("unknown decoder 'transformer'");
+        assertThatThrownBy(() -> small().optAttentionRegularization(-1).build())
+                .hasMessageContaining("attentionRegularization");
+    }
+
+    @Test
+    void shouldTrainWhenTheLastBatchWouldHoldASingleImage() throws IOException {
+        // 17 images at batch 8: 8 + 9 instead of 8 + 8 + 1, whose BatchNorm would fail in training.
+        List<Integer> batches = new ArrayList<>();
+        try (Captioner model =
+                small().optEpochs(1)
+                        .optListener(
+                                new TrainingListener() {
+                                    @Override
+                                    public void onBatch(
+                                            int epoch, int batch, int count, double loss) {
+                                        batches.add(count);
+                                    }
+                                })
+                        .build()
+                        .train(TestModels.shapes(17, 4), List.of())) {
+            assertThat(batches).containsExactly(2, 2);
+            assertThat(model.manifest().training().trainImages()).isEqualTo(17);
+        }
+    }
+
+    @Test
+    void shouldFoldALastBatchOfOneImageIntoTheOneBefore() {
+        assertThat(CaptionTrainer.batchBounds(65, 16))
+                .containsExactly(
+                        new int[] {0, 16},
+                        new int[] {16, 32},
+                        new int[] {32, 48},
+                        new int[] {48, 65});
+        assertThat(CaptionTrainer.batchBounds(66, 16)).hasSize(5);
+        assertThat(CaptionTrainer.batchBounds(1, 16)).containsExactly(new int[] {0, 1});
+        assertThat(CaptionTrainer.batchBounds(32, 16)).hasSize(2);
+    }
+
+    @Test
+    void shouldTrainTheAttentionDecoderAndRecordItInTheManifest() throws IOException {
+        List<double[]> losses = new ArrayList<>();
+        try (Captioner model =
+                small().optDecoder("attention")
+                        .optEpochs(3)
+                        .optListener(epochLosses(losses))
+                        .build()
+                        .train(TRAIN, VALIDATION)) {
+            assertThat(model.architecture().decoder()).isEqualTo("attention");
+            assertThat(losses.get(2)[0]).isLessThan(losses.get(0)[0]);
+            assertThat(losses.get(2)[1]).isLessThan(losses.get(0)[1]);
+            assertThat(model.caption(TRAIN.get(0).image(), DecodingOptions.beam(2)).text())
+                    .isNotBlank();
+        }
+    }
+
+    @Test
+    void shouldRefuseWarmStartWithAnotherDecoder() {
+        assertThatThrownBy(
+                        () ->
+                                small().optDecoder("attention")
+                                        .optWarmStart(trained)
+                                        .build()
+                                        .train(TRAIN, VALIDATION))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("different architecture")
+                .hasMessageContaining("decoder=attention");
+    }
+
+    @Test
+    void shouldPenaliseAttentionThatLeavesPartsOfTheImageUnseen() {
+        try (NDManager scope = NDManager.newBaseManager("PyTorch")) {
+            // Two real steps over two cells (third step is padding and must not count): looking
+            // once at each cell sums to 1 per cell, no penalty; looking twice at the first leaves
+            // the second at 0, cell sums (2, 0) give ((1 - 2)^2 + 1^2) / 2 = 1.
+            NDArray ids = scope.create(new long[] {1, 4, 2, 0}, new Shape(1, 4));
+            NDArray spread = scope.create(new float[] {1, 0, 0, 1, 1, 0}, new Shape(1, 3, 2));
+            NDArray focused = scope.create(new float[] {1, 0, 1, 0, 0, 1}, new Shape(1, 3, 2));
+
+            assertThat(CaptionTrainer.doublyStochastic(spread, ids).getFloat())
+                    .isCloseTo(0f, within(1e-6f));
+            assertThat(CaptionTrainer.doublyStochastic(focused, ids).getFloat())
+                    .isCloseTo(1f, within(1e-6f));
+        }
     }
 
     private static TrainingListener epochLosses(List<double[]> sink) {

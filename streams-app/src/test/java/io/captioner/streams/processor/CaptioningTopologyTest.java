@@ -477,6 +477,27 @@ class CaptioningTopologyTest {
     }
 
     @Test
+    void shouldServeAnAttentionModelHotSwappedInForTheLstmModel() throws Exception {
+        start(Map.of(StreamsAppConfig.BATCH_MAX_SIZE, 2), true);
+        Path attentionFile = Fixtures.attentionModel(shared, 5);
+
+        pipe(Fixtures.inline("a", Fixtures.png(1)));
+        pipe(Fixtures.inline("b", Fixtures.png(2)));
+        models.install(Captioner.load(attentionFile));
+        String attention = models.current().orElseThrow().version();
+        pipe(Fixtures.inline("c", Fixtures.png(3)));
+        pipe(Fixtures.inline("d", Fixtures.png(4)));
+        awaitCaptions(4);
+
+        Map<String, String> versions = new LinkedHashMap<>();
+        for (CaptionEvent c : captionsRead) {
+            versions.put(c.getImageId(), c.getModelVersion());
+        }
+        assertThat(versions).containsEntry("c", attention).containsEntry("d", attention);
+        assertThat(lettersRead).isEmpty();
+    }
+
+    @Test
     void shouldDeadLetterOnlyTheImageTheModelFailsOnAsModelError() throws Exception {
         int poison = 0xff00ff;
         start(
