@@ -10,6 +10,7 @@ import java.util.Map;
  * published version.
  *
  * @param encoder encoder id of models trained from scratch
+ * @param decoder decoder id ({@code lstm} or {@code attention}) of models trained from scratch
  * @param embedSize word embedding size
  * @param hiddenSize LSTM hidden size
  * @param layers stacked LSTM layers
@@ -21,6 +22,7 @@ import java.util.Map;
  */
 public record HyperParameters(
         String encoder,
+        String decoder,
         int embedSize,
         int hiddenSize,
         int layers,
@@ -36,13 +38,23 @@ public record HyperParameters(
      */
     public static HyperParameters defaults() {
         return new HyperParameters(
-                "tiny-cnn", 256, 512, 1, 30, 16, 1e-3, CaptionTrainer.DEFAULT_PATIENCE, 42L);
+                "tiny-cnn",
+                "lstm",
+                256,
+                512,
+                1,
+                30,
+                16,
+                1e-3,
+                CaptionTrainer.DEFAULT_PATIENCE,
+                42L);
     }
 
     /** A trainer builder with these settings. */
     public CaptionTrainer.Builder toTrainer() {
         return CaptionTrainer.builder()
                 .setEncoder(encoder)
+                .optDecoder(decoder)
                 .optEmbedSize(embedSize)
                 .optHiddenSize(hiddenSize)
                 .optLayers(layers)
@@ -57,6 +69,7 @@ public record HyperParameters(
     public Map<String, String> asMap() {
         Map<String, String> map = new LinkedHashMap<>();
         map.put("encoder", encoder);
+        map.put("decoder", decoder);
         map.put("embed_size", Integer.toString(embedSize));
         map.put("hidden_size", Integer.toString(hiddenSize));
         map.put("layers", Integer.toString(layers));

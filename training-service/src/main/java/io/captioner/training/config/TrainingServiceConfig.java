@@ -76,6 +76,9 @@ public final class TrainingServiceConfig extends AbstractConfig {
     /** Encoder of models trained from scratch. */
     public static final String ENCODER = "captioner.training.encoder";
 
+    /** Decoder of models trained from scratch: lstm or attention. */
+    public static final String DECODER = "captioner.training.decoder";
+
     /** Word embedding size. */
     public static final String EMBED_SIZE = "captioner.training.embed.size";
 
@@ -259,6 +262,7 @@ public final class TrainingServiceConfig extends AbstractConfig {
     public HyperParameters hyperParameters() {
         return new HyperParameters(
                 getString(ENCODER),
+                getString(DECODER),
                 getInt(EMBED_SIZE),
                 getInt(HIDDEN_SIZE),
                 getInt(LAYERS),
@@ -404,6 +408,16 @@ public final class TrainingServiceConfig extends AbstractConfig {
                 ValidString.in("tiny-cnn", "resnet18", "resnet50"),
                 Importance.MEDIUM,
                 "Encoder of the models trained: tiny-cnn, resnet18 or resnet50.");
+        def.define(
+                DECODER,
+                Type.STRING,
+                d.decoder(),
+                ValidString.in("lstm", "attention"),
+                Importance.MEDIUM,
+                "Decoder of the models trained: lstm (the seed's; the default, as an attention run"
+                        + " takes about 3x the time per epoch and, over a frozen ResNet, keeps a 7x7"
+                        + " feature grid per image in memory) or attention (soft attention over the"
+                        + " encoder grid; higher BLEU, see model/MODEL.md).");
         def.define(
                 EMBED_SIZE,
                 Type.INT,

@@ -343,6 +343,7 @@ public final class TrainingRunner {
     static boolean warmStartFits(Captioner active, List<CaptionedImage> train, HyperParameters hp) {
         var a = active.architecture();
         if (!a.encoder().equals(hp.encoder())
+                || !a.decoder().equals(hp.decoder())
                 || a.embedSize() != hp.embedSize()
                 || a.hiddenSize() != hp.hiddenSize()
                 || a.layers() != hp.layers()) {

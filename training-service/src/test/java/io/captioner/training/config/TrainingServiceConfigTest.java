@@ -34,11 +34,28 @@ class TrainingServiceConfigTest {
         assertThat(config.signingKey()).isEmpty();
         assertThat(config.modelName()).isEqualTo("captioner");
         assertThat(config.hyperParameters()).isEqualTo(HyperParameters.defaults());
+        assertThat(config.hyperParameters().decoder()).isEqualTo("lstm");
         assertThat(config.dataDirectory().toString())
                 .startsWith(System.getProperty("user.home"))
                 .doesNotStartWith(System.getProperty("java.io.tmpdir"));
         assertThat(config.cacheDirectory().startsWith(config.dataDirectory())).isTrue();
         assertThat(config.workDirectory().startsWith(config.dataDirectory())).isTrue();
+    }
+
+    @Test
+    void shouldTrainTheChosenDecoderAndRefuseAnUnknownOne() {
+        // when
+        TrainingServiceConfig attention =
+                TrainingServiceConfig.of(Map.of(TrainingServiceConfig.DECODER, "attention"));
+
+        // then
+        assertThat(attention.hyperParameters().decoder()).isEqualTo("attention");
+        assertThat(attention.hyperParameters().asMap()).containsEntry("decoder", "attention");
+        assertThatThrownBy(
+                        () ->
+                                TrainingServiceConfig.of(
+                                        Map.of(TrainingServiceConfig.DECODER, "gru")))
+                .hasMessageContaining(TrainingServiceConfig.DECODER);
     }
 
     @Test
