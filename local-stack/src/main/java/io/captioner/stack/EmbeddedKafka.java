@@ -254,7 +254,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             // A port that was free when chosen may be taken before the broker binds it; only a
             // port we chose ourselves is worth retrying.
             int brokerPort = port == 0 ? Ports.freePort(bindHost()) : port;
+            // A fixed broker port is free until the broker binds it, so the free-port probe can
+            // hand it out again (seen on a restart that kept its broker port).
             int controllerPort = Ports.freePort(DEFAULT_HOST);
+            while (controllerPort == brokerPort) {
+                controllerPort = Ports.freePort(DEFAULT_HOST);
+            }
             KafkaRaftServer candidate;
             try {
                 candidate =
