@@ -45,6 +45,7 @@ final class DemoCollector implements AutoCloseable {
     private final Map<String, CaptionFailure> failures = new LinkedHashMap<>();
     private int duplicates;
     private int unreadable;
+    private RuntimeException failed;
     private volatile boolean running = true;
 
     private DemoCollector(String bootstrap, Topics topics, Listener listener) {
@@ -83,6 +84,13 @@ final class DemoCollector implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // close() asked us to stop
+        } catch (RuntimeException e) {
+            // Kafka failed for good: say so and let waiters stop waiting.
+            LOG.error("The demo stopped reading captions: {}", e.toString());
+            synchronized (this) {
+                failed = e;
+                notifyAll();
+            }
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
@@ -148,6 +156,9 @@ final class DemoCollector implements AutoCloseable {
                             .count();
             if (missing == 0) {
                 return true;
+            }
+            if (failed != null) {
+                return false;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {

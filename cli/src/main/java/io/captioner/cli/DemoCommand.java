@@ -200,8 +200,10 @@ public final class DemoCommand implements Callable<Integer> {
                             .build()) {
                 stack.start();
                 err.printf(
+                        Locale.ROOT,
                         "stack: bootstrap=%s registry=%s%n",
-                        stack.bootstrapServers(), stack.registryUrl());
+                        stack.bootstrapServers(),
+                        stack.registryUrl());
                 Topics topics = Topics.create(Map.of("schema.registry.url", stack.registryUrl()));
                 return serve(out, err, started, runDir, stack, topics);
             }
@@ -248,9 +250,11 @@ public final class DemoCommand implements Callable<Integer> {
                                 topics,
                                 c -> printCaption(out, c, references))) {
             err.printf(
+                    Locale.ROOT,
                     "training service: ops http://127.0.0.1:%d/status; streams app: ops"
                             + " http://127.0.0.1:%d/metrics (waiting for a model)%n",
-                    trainer.httpPort(), app.httpPort());
+                    trainer.httpPort(),
+                    app.httpPort());
 
             stage(err, 3, trainImages + " labeled pairs; the service trains the first version");
             SyntheticDataset training =
@@ -268,7 +272,7 @@ public final class DemoCommand implements Callable<Integer> {
                 err.println("demo: no first version was published and served: " + describe(first));
                 return finish(out, err, started, feed, collector, runs, null);
             }
-            err.printf("swap: the app serves %s now%n", first.getVersion());
+            err.printf(Locale.ROOT, "swap: the app serves %s now%n", first.getVersion());
 
             stage(err, 4, images + " held-out images and 2 broken ones");
             SyntheticDataset heldOut =
@@ -308,7 +312,7 @@ public final class DemoCommand implements Callable<Integer> {
                 results(feed, collector, versions(runs), (System.nanoTime() - started) / 1e9);
         DemoReport.write(results, reportFile);
         printSummary(out, results);
-        err.printf("report: %s%n", reportFile.toAbsolutePath());
+        err.printf(Locale.ROOT, "report: %s%n", reportFile.toAbsolutePath());
         if (json) {
             Map<String, Object> summary = results.summary();
             summary.put("report", reportFile.toAbsolutePath().toString());
@@ -329,7 +333,10 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> awaited = new ArrayList<>(feed.sentIds());
         awaited.addAll(DemoFeed.BROKEN);
         if (!collector.awaitOutcomes(awaited, Duration.ofSeconds(timeoutSeconds))) {
-            err.printf("demo: not every image had an outcome within %d s%n", timeoutSeconds);
+            err.printf(
+                    Locale.ROOT,
+                    "demo: not every image had an outcome within %d s%n",
+                    timeoutSeconds);
         }
     }
 
@@ -369,7 +376,10 @@ public final class DemoCommand implements Callable<Integer> {
             }
             Thread.sleep(pauseMillis);
         }
-        err.printf("demo: the training service finished no run within %d s%n", timeoutSeconds);
+        err.printf(
+                Locale.ROOT,
+                "demo: the training service finished no run within %d s%n",
+                timeoutSeconds);
         return null;
     }
 
@@ -407,13 +417,17 @@ public final class DemoCommand implements Callable<Integer> {
         long pauseMillis = Math.max(1, Math.round(1000 / rate));
         while (!serves(app, version)) {
             if (System.nanoTime() > deadline) {
-                err.printf("demo: the app did not serve %s within %d s%n", version, timeoutSeconds);
+                err.printf(
+                        Locale.ROOT,
+                        "demo: the app did not serve %s within %d s%n",
+                        version,
+                        timeoutSeconds);
                 return null;
             }
             sendOne.run();
             Thread.sleep(pauseMillis);
         }
-        err.printf("swap: the app serves %s now%n", version);
+        err.printf(Locale.ROOT, "swap: the app serves %s now%n", version);
         stage[0] = "after the swap";
         for (int i = 0; i < images; i++) {
             sendOne.run();
@@ -497,6 +511,7 @@ public final class DemoCommand implements Callable<Integer> {
             PrintWriter out, CaptionEvent c, Map<String, List<String>> references) {
         List<String> refs = references.get(c.getImageId());
         out.printf(
+                Locale.ROOT,
                 "  %s | %s | %s | %s%n",
                 c.getModelVersion(),
                 c.getImageId(),
@@ -541,7 +556,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static void printSummary(PrintWriter out, DemoResults r) {
         out.println("dead-lettered (key | reason | message):");
         for (FailureResult f : r.failures()) {
-            out.printf("  %s | %s | %s%n", f.key(), f.reason(), f.message());
+            out.printf(Locale.ROOT, "  %s | %s | %s%n", f.key(), f.reason(), f.message());
         }
         out.println("versions (version | training | decision | captions | served BLEU_4, CIDEr):");
         for (VersionResult v : r.versions()) {
@@ -574,7 +589,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void stage(PrintWriter err, int n, String what) {
-        err.printf("[%d/%d] %s%n", n, STAGES, what);
+        err.printf(Locale.ROOT, "[%d/%d] %s%n", n, STAGES, what);
         err.flush();
     }
 

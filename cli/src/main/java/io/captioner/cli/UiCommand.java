@@ -29,10 +29,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Serve a live page: each caption as it arrives (thumbnail, caption, model version,"
-                    + " latency), the active model version and the recent dead letters with their"
-                    + " reasons.",
-            "Follows images, captions and captions-dlq (committed records only) and models; keeps"
-                    + " only a recent window in memory. Runs until Ctrl-C or SIGTERM."
+                    + " latency), the active model version, the recent dead letters with their"
+                    + " reasons and the last training decisions.",
+            "Follows images, captions and captions-dlq (committed records only), models and"
+                    + " training-runs; keeps only a recent window in memory. Runs until Ctrl-C or"
+                    + " SIGTERM."
         })
 final class UiCommand implements Callable<Integer> {
 

@@ -40,9 +40,8 @@ import org.slf4j.LoggerFactory;
  * It starts the first three topics {@code recent} records before their end per partition (the page
  * opens with some history) and {@code models} at its beginning (to find the active version); topics
  * created later are read from their beginning. Chunk records of {@code models} are skipped without
- * being deserialized. A record that cannot be read is logged and skipped. A future {@code
- * training-runs} topic plugs in here: follow it too and pass each record to {@link
- * LiveEvents#trainingDecision}.
+ * being deserialized; {@code training-runs} gives the page its training decisions. A record that
+ * cannot be read or shown is logged and skipped.
  */
 public final class LiveFeed implements AutoCloseable {
 
@@ -117,7 +116,7 @@ public final class LiveFeed implements AutoCloseable {
             long nextCheck = 0;
             boolean first = true;
             while (!stopping) {
-                if (followed.size() < 4 && System.nanoTime() - nextCheck >= 0) {
+                if (followed.size() < topics().size() && System.nanoTime() - nextCheck >= 0) {
                     nextCheck = System.nanoTime() + TOPIC_RECHECK_NANOS;
                     Map<TopicPartition, Long> added;
                     try {
@@ -155,11 +154,15 @@ public final class LiveFeed implements AutoCloseable {
         }
     }
 
+    private List<String> topics() {
+        return List.of(images, captions, dlq, models, trainingRuns);
+    }
+
     /** Assigns the topics that exist now and were not followed yet; returns their end offsets. */
     private Map<TopicPartition, Long> followNewTopics(boolean atStart) {
         List<TopicPartition> fresh = new ArrayList<>();
         Set<String> freshTopics = new HashSet<>();
-        for (String topic : List.of(images, captions, dlq, models, trainingRuns)) {
+        for (String topic : topics()) {
             if (followed.contains(topic)) {
                 continue;
             }
@@ -198,15 +201,33 @@ public final class LiveFeed implements AutoCloseable {
         return true;
     }
 
-    /** Images first, so a caption read in the same poll finds its thumbnail ready. */
+    /**
+     * Images first, so a caption read in the same poll finds its thumbnail ready. A record that
+     * fails to show (a thumbnail that cannot be made, say) is skipped, never the feed's end.
+     */
     private void dispatch(ConsumerRecords<byte[], byte[]> records) {
+        try {
+            dispatchAll(records);
+        } catch (RuntimeException e) {
+            skipped++;
+            LOG.warn("Skipping records the page could not show: {}", e.toString());
+        }
+    }
+
+    private void dispatchAll(ConsumerRecords<byte[], byte[]> records) {
         for (ConsumerRecord<byte[], byte[]> r : records.records(images)) {
             ImageEvent event = read(imageValues, r);
             if (event != null && event.getImageBytes() != null) {
                 ByteBuffer buffer = event.getImageBytes();
                 byte[] bytes = new byte[buffer.remaining()];
                 buffer.duplicate().get(bytes);
-                thumbnails.add(event.getImageId(), bytes);
+                try {
+                    thumbnails.add(event.getImageId(), bytes);
+                } catch (RuntimeException e) {
+                    // An image the JDK cannot thumbnail shows without one; the caption still shows.
+                    skipped++;
+                    LOG.warn("No thumbnail for {}: {}", event.getImageId(), e.toString());
+                }
             }
         }
         for (ConsumerRecord<byte[], byte[]> r : records.records(captions)) {

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The live page's HTTP side on an {@link OpsServer}: {@code /} (the page), {@code /app.js}, {@code
  * /state} (a JSON snapshot), {@code /events} (Server-Sent Events: a {@code snapshot} event, then
- * one event per caption, dead letter, activation or version) and {@code /thumbnail?id=ID} (JPEG).
- * It reads only the {@link LiveState} and {@link Thumbnails}; the feed fills them.
+ * one event per caption, dead letter, activation, version or training run) and {@code
+ * /thumbnail?id=ID} (JPEG). It reads only the {@link LiveState} and {@link Thumbnails}; the feed
+ * fills them.
  */
 public final class LivePage implements AutoCloseable {
 

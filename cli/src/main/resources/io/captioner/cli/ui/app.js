@@ -3,7 +3,9 @@
 "use strict";
 (function () {
   var MAX_CAPTIONS = 100, MAX_FAILURES = 50, MAX_TRAINING = 50;
-  var shown = new Set();
+  // Keys of what each list shows, so an event seen twice (in a snapshot and live) shows once; a
+  // key leaves its set with its item, so the sets stay as small as the lists.
+  var shown = new Set(), shownFailures = new Set(), shownRuns = new Set();
   var versions = {};
   var captionsSeen = 0, failuresSeen = 0;
 
@@ -17,18 +19,23 @@
     var empty = list.querySelector(".empty");
     if (empty) empty.remove();
   }
-  function trim(list, max) {
-    while (list.children.length > max) list.removeChild(list.lastChild);
+  function trim(list, max, keys) {
+    while (list.children.length > max) {
+      if (keys && list.lastChild.dataset) keys.delete(list.lastChild.dataset.key);
+      list.removeChild(list.lastChild);
+    }
   }
   function time(ms) { return new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z"); }
 
   function addCaption(c) {
-    if (shown.has(c.id + "@" + c.model_version + "@" + c.captioned_time)) return;
-    shown.add(c.id + "@" + c.model_version + "@" + c.captioned_time);
+    var key = c.id + "@" + c.model_version + "@" + c.captioned_time;
+    if (shown.has(key)) return false;
+    shown.add(key);
     var list = document.getElementById("captions");
     clearEmpty(list);
     var li = el("li", "caption");
     li.dataset.id = c.id;
+    li.dataset.key = key;
     var img = el("img");
     img.alt = c.id;
     var retried = false;
@@ -44,30 +51,39 @@
     li.appendChild(img);
     li.appendChild(body);
     list.insertBefore(li, list.firstChild);
-    trim(list, MAX_CAPTIONS);
+    trim(list, MAX_CAPTIONS, shown);
+    return true;
   }
   function addFailure(f) {
+    var key = f.id + "@" + f.failure_time + "@" + f.reason;
+    if (shownFailures.has(key)) return false;
+    shownFailures.add(key);
     var list = document.getElementById("failures");
     clearEmpty(list);
     var li = el("li", "failure");
+    li.dataset.key = key;
     li.appendChild(el("span", "reason", f.reason));
     li.appendChild(document.createTextNode(" " + (f.id === null ? "(no id)" : f.id) + ": " + f.message));
     li.appendChild(el("div", "meta", time(f.failure_time)));
     list.insertBefore(li, list.firstChild);
-    trim(list, MAX_FAILURES);
+    trim(list, MAX_FAILURES, shownFailures);
+    return true;
   }
   function addTraining(t) {
     var list = document.getElementById("training");
     clearEmpty(list);
     var d = t.decision;
+    if (shownRuns.has(d.run_id)) return;
+    shownRuns.add(d.run_id);
     var li = el("li", "decision");
     li.dataset.runId = d.run_id;
+    li.dataset.key = d.run_id;
     li.appendChild(el("div", "caption", d.decision + (d.version ? " " + d.version : "") + " (" + d.trigger + ")"));
     var score = d.candidate == null ? "" : d.gate_metric + " " + d.candidate.toFixed(3) +
         (d.active == null ? "" : " vs active " + d.active.toFixed(3));
     li.appendChild(el("div", "meta", [score, d.reason || "", time(d.finished_time)].filter(Boolean).join(" · ")));
     list.insertBefore(li, list.firstChild);
-    trim(list, MAX_TRAINING);
+    trim(list, MAX_TRAINING, shownRuns);
   }
   function metricsText(name, version) {
     var v = versions[name + "/" + version];
@@ -122,12 +138,14 @@
       // A reconnect brings a fresh snapshot: forget what the last one showed.
       document.getElementById("failures").textContent = "";
       document.getElementById("training").textContent = "";
+      shownFailures.clear();
+      shownRuns.clear();
       onSnapshot(JSON.parse(e.data));
       placeholder("failures", "none");
       placeholder("training", "no training runs yet");
     });
-    source.addEventListener("caption", function (e) { captionsSeen++; addCaption(JSON.parse(e.data)); counts(); });
-    source.addEventListener("failure", function (e) { failuresSeen++; addFailure(JSON.parse(e.data)); counts(); });
+    source.addEventListener("caption", function (e) { if (addCaption(JSON.parse(e.data))) { captionsSeen++; counts(); } });
+    source.addEventListener("failure", function (e) { if (addFailure(JSON.parse(e.data))) { failuresSeen++; counts(); } });
     source.addEventListener("training", function (e) { addTraining(JSON.parse(e.data)); });
     source.addEventListener("version", function (e) {
       var v = JSON.parse(e.data); versions[v.model_name + "/" + v.version] = v; drawActive();
