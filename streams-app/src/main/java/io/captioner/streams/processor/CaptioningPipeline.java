@@ -162,6 +162,14 @@ public final class CaptioningPipeline implements AutoCloseable {
         batches.add(batch);
     }
 
+    /**
+     * Whether batches are queued that no inference thread has taken yet: then the model is busy and
+     * a partial batch gains nothing by leaving now, while waiting lets it fill.
+     */
+    boolean inferenceBacklogged() {
+        return !batches.isEmpty();
+    }
+
     private void runInput(PipelineLane lane, PipelineItem item) {
         if (lane.isClosed()) {
             return;

@@ -15,10 +15,11 @@ import java.util.TreeMap;
  *
  * <p>The stream thread submits images and drains finished ones; input and inference threads fill
  * them in. Batches form from prepared images in offset order as soon as {@code maxBatch} are ready
- * or the oldest has waited {@code maxWait} since it was buffered, so an image whose input is slow
- * (a hung server) holds up only itself. Finished images leave in offset order except that an image
- * never overtakes an unfinished one with the same record key. After {@link #close} nothing more is
- * handed out and the rest is dropped: the entries stay in the task's buffer for its next owner.
+ * or the oldest has waited {@code maxWait} since it was buffered and no batch is queued for the
+ * model (a busy model lets partial batches fill), so an image whose input is slow (a hung server)
+ * holds up only itself. Finished images leave in offset order except that an image never overtakes
+ * an unfinished one with the same record key. After {@link #close} nothing more is handed out and
+ * the rest is dropped: the entries stay in the task's buffer for its next owner.
  */
 final class PipelineLane {
 
@@ -99,8 +100,13 @@ final class PipelineLane {
         List<InferenceBatch> out = new ArrayList<>();
         while (!closed && !ready.isEmpty()) {
             PipelineItem oldest = ready.firstEntry().getValue();
+            // A partial batch leaves once its oldest image waited maxWait, unless the model is
+            // busy with queued batches anyway: under a backlog every image is overdue, and
+            // sending whatever is ready at each tick made batches of 3 where 16 were possible.
             boolean due =
-                    nowMs != Long.MIN_VALUE && nowMs - oldest.image().bufferedAtMs() >= maxWaitMs;
+                    nowMs != Long.MIN_VALUE
+                            && nowMs - oldest.image().bufferedAtMs() >= maxWaitMs
+                            && !pipeline.inferenceBacklogged();
             if (ready.size() < maxBatch && !due) {
                 break;
             }
