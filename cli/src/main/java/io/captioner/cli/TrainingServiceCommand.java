@@ -91,10 +91,20 @@ public final class TrainingServiceCommand implements Callable<Integer> {
             return 1;
         }
         running.set(service);
+        // The ingest thread dying ends the service too: it would learn nothing more.
+        service.termination().whenComplete((v, t) -> stopped.countDown());
         out.println("READY http=" + service.httpPort() + " model=" + config.modelName());
         out.flush();
         stopped.await();
-        return 0;
+        Throwable failure = service.failure().orElse(null);
+        if (failure == null) {
+            return 0;
+        }
+        removeHook(hook);
+        service.close();
+        err.println("captioner training: the ingest thread stopped: " + failure);
+        err.flush();
+        return 1;
     }
 
     private TrainingServiceConfig buildConfig() {

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -91,6 +92,8 @@ public final class TrainingService implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean caughtUp;
     private volatile Throwable died;
+    // Completed when the ingest loop ends: normally after close(), exceptionally when it died.
+    private final CompletableFuture<Void> ingestEnded = new CompletableFuture<>();
     private volatile TrainingRun lastRun;
     private volatile Map<String, Object> skippedView = Map.of();
     private Future<TrainingRun> current;
@@ -352,7 +355,33 @@ public final class TrainingService implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             died = e;
             LOG.error("the ingest thread stopped", e);
+        } finally {
+            // KafkaConsumer is single-threaded: the thread that polls it closes it.
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.warn("closing the ingest consumer failed: {}", e.toString());
+            }
+            Throwable cause = died;
+            if (cause == null) {
+                ingestEnded.complete(null);
+            } else {
+                ingestEnded.completeExceptionally(cause);
+            }
         }
+    }
+
+    /**
+     * Completes when the ingest thread ends: normally after {@link #close()}, exceptionally with
+     * the cause when it died, after which the service learns nothing more and should be restarted.
+     */
+    public CompletableFuture<Void> termination() {
+        return ingestEnded.copy();
+    }
+
+    /** Why the ingest thread died, if it did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(died);
     }
 
     private void pair(ConsumerRecord<String, byte[]> r) {
@@ -480,15 +509,20 @@ public final class TrainingService implements AutoCloseable {
     @Override
     public synchronized void close() {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
         if (ingestThread != null) {
+            // Only wakeup() is safe from another thread; the ingest loop closes the consumer.
+            consumer.wakeup();
             try {
                 ingestThread.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (ingestThread.isAlive()) {
+                LOG.warn("the ingest thread did not stop within 10 s");
+            }
+        } else if (consumer != null) {
+            // start() failed before the ingest thread took the consumer over.
+            consumer.close(Duration.ofSeconds(5));
         }
         runThread.shutdownNow();
         try {
@@ -500,9 +534,6 @@ public final class TrainingService implements AutoCloseable {
         }
         if (ops != null) {
             ops.close();
-        }
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(5));
         }
         if (publisher != null) {
             publisher.close();
