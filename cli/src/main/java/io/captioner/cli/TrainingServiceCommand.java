@@ -71,9 +71,10 @@ public final class TrainingServiceCommand implements Callable<Integer> {
                             TrainingService service = running.get();
                             if (service != null) {
                                 service.close();
-                                System.err.println("captioner training: stopped");
-                                System.err.flush();
-                                // A requested stop of a running service is a success.
+                                err.println("captioner training: stopped");
+                                err.flush();
+                                // The JVM would report 128+signal (143 on SIGTERM) once hooks
+                                // finish; a requested stop of a running service is a success.
                                 Runtime.getRuntime().halt(0);
                             }
                             stopped.countDown();
