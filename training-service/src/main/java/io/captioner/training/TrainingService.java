@@ -98,6 +98,8 @@ public final class TrainingService implements AutoCloseable {
     private volatile Map<String, Object> skippedView = Map.of();
     private Future<TrainingRun> current;
     private RunTrigger pendingCommand;
+    // labeled-pairs end offsets when the pending command arrived: its run waits until read to them.
+    private Map<TopicPartition, Long> commandEnd = Map.of();
     private long controlNext;
     private Instant lastRunEnded;
     private Map<TopicPartition, Long> startEnd = Map.of();
@@ -456,6 +458,16 @@ public final class TrainingService implements AutoCloseable {
                 command.getForce() ? " (force)" : "");
         boolean force = command.getForce() || (pendingCommand != null && pendingCommand.force());
         pendingCommand = new RunTrigger(TrainingTrigger.COMMAND, force, command.getCommandId());
+        // Pairs sent before the command may sit unread on other partitions: train on them too.
+        commandEnd = consumer.endOffsets(startEnd.keySet(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Whether the pending command's run may start: labeled-pairs read to its end at the command.
+     */
+    private boolean commandDataRead() {
+        return commandEnd.entrySet().stream()
+                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     private void maybeStartRun() {
@@ -465,13 +477,18 @@ public final class TrainingService implements AutoCloseable {
             }
             collect();
         }
+        RunTrigger command = pendingCommand != null && commandDataRead() ? pendingCommand : null;
         Optional<RunTrigger> due =
-                triggers.due(dataset.changes(), pendingCommand, lastRunEnded, clock.instant());
+                triggers.due(dataset.changes(), command, lastRunEnded, clock.instant());
         if (due.isEmpty()) {
             return;
         }
         RunTrigger trigger = due.get();
-        pendingCommand = null;
+        if (command != null) {
+            // A pairs or schedule run meanwhile leaves the command pending: it may not see all.
+            pendingCommand = null;
+            commandEnd = Map.of();
+        }
         PairDataset.Snapshot snapshot = dataset.snapshot();
         pending.set(dataset.changes());
         long control = controlNext;

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The service in its own JVM is killed with SIGKILL while training and while publishing: no
  * half-published version is ever active, and a restarted service runs again and publishes; an
- * ingest thread that dies ends the service's termination future with the cause.
+ * ingest thread that dies ends the service's termination future with the cause; a train-now run
+ * includes every pair sent before the command.
  */
 class TrainingServiceCrashIT {
 
@@ -306,6 +307,45 @@ class TrainingServiceCrashIT {
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(UncheckedIOException.class);
             assertThat(service.failure()).containsInstanceOf(UncheckedIOException.class);
+        }
+    }
+
+    @Test
+    void shouldIncludeEveryPairSentBeforeATrainNowCommand() throws Exception {
+        // Given: a running service, caught up on an empty dataset, with no pairs trigger in reach
+        String prefix = "command-wait.";
+        Topics topics = topics(prefix);
+        Map<String, Object> props = config(prefix, 1);
+        props.put(TrainingServiceConfig.TRIGGER_PAIRS, 100 * IMAGES);
+        try (TrainingService service =
+                new TrainingService(TrainingServiceConfig.of(props)).start()) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!service.isReady()) {
+                assertThat(System.nanoTime()).as("service ready").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+
+            // When: pairs on all partitions are sent and flushed, then train-now right after
+            publishPairs(topics);
+            TrainingRunLog.trainNow(
+                    stack.bootstrapServers(),
+                    Map.of(),
+                    topics.trainingControl(),
+                    MODEL,
+                    false,
+                    "it");
+
+            // Then: the command's run trains on all of them, not on those read when it arrived
+            deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            List<TrainingRun> runs = runs(topics);
+            while (runs.isEmpty()) {
+                assertThat(System.nanoTime()).as("the command's run").isLessThan(deadline);
+                Thread.sleep(500);
+                runs = runs(topics);
+            }
+            assertThat(runs.get(0).getTrigger().name()).isEqualTo("COMMAND");
+            assertThat(runs.get(0).getPairsTrain() + runs.get(0).getPairsValidation())
+                    .isEqualTo(IMAGES);
         }
     }
 }
