@@ -510,18 +510,6 @@ public final class TrainingService implements AutoCloseable {
         lastRunEnded = clock.instant();
     }
 
-    /** Waits up to {@code timeout} until no run is in progress and none is due; for tests. */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (status.phase() == RunStatus.Phase.IDLE && caughtUp) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
-
     /** Stops the ingest thread, interrupts a run in progress (it records nothing), closes all. */
     @Override
     public synchronized void close() {
