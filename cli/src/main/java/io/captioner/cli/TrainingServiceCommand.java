@@ -178,7 +178,7 @@ public final class TrainingServiceCommand implements Callable<Integer> {
                                 kafka.settings().topics(topicPrefix).trainingRuns());
             } catch (KafkaException | IllegalStateException e) {
                 throw new UserException(
-                        3,
+                        1,
                         "cannot read training-runs from Kafka at "
                                 + kafka.bootstrap()
                                 + ": "
