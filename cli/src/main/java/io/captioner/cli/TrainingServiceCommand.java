@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
                     + " 'models', record every run on 'training-runs'.",
             "Configuration: defaults < --config file < CAPTIONER_* environment < flags"
                     + " (see config/training-service.properties).",
-            "Prints one line 'READY http=PORT' when running, then runs until Ctrl-C or SIGTERM."
+            "Prints one line 'READY http=PORT model=NAME' when running, then runs until Ctrl-C or"
+                    + " SIGTERM; exits 1 naming the cause if reading the topics fails."
         },
         subcommands = {TrainingServiceCommand.Runs.class})
 public final class TrainingServiceCommand implements Callable<Integer> {
