@@ -98,7 +98,8 @@ public final class TrainingService implements AutoCloseable {
     private volatile Map<String, Object> skippedView = Map.of();
     private Future<TrainingRun> current;
     private RunTrigger pendingCommand;
-    // labeled-pairs end offsets when the pending command arrived: its run waits until read to them.
+    // labeled-pairs end offsets when the pending command arrived (null until known): its run
+    // waits until the consumer has read to them.
     private Map<TopicPartition, Long> commandEnd = Map.of();
     private long controlNext;
     private Instant lastRunEnded;
@@ -459,13 +460,24 @@ public final class TrainingService implements AutoCloseable {
         boolean force = command.getForce() || (pendingCommand != null && pendingCommand.force());
         pendingCommand = new RunTrigger(TrainingTrigger.COMMAND, force, command.getCommandId());
         // Pairs sent before the command may sit unread on other partitions: train on them too.
-        commandEnd = consumer.endOffsets(startEnd.keySet(), Duration.ofSeconds(30));
+        commandEnd = null;
+        commandDataRead();
     }
 
     /**
      * Whether the pending command's run may start: labeled-pairs read to its end at the command.
      */
     private boolean commandDataRead() {
+        if (commandEnd == null) {
+            try {
+                commandEnd = consumer.endOffsets(startEnd.keySet(), Duration.ofSeconds(5));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // The broker is away: the run waits; the next poll asks again.
+                LOG.warn(
+                        "cannot read the end of labeled-pairs for a command yet: {}", e.toString());
+                return false;
+            }
+        }
         return commandEnd.entrySet().stream()
                 .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
