@@ -317,6 +317,9 @@ class TrainingServiceCrashIT {
         Topics topics = topics(prefix);
         Map<String, Object> props = config(prefix, 1);
         props.put(TrainingServiceConfig.TRIGGER_PAIRS, 100 * IMAGES);
+        // One record batch per partition and fetch: the command (one record) arrives while most
+        // pairs are still unread, which is the case the service must wait out.
+        props.put("max.partition.fetch.bytes", 1);
         try (TrainingService service =
                 new TrainingService(TrainingServiceConfig.of(props)).start()) {
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
