@@ -96,8 +96,8 @@ public final class StreamsCommand implements Callable<Integer> {
                             CaptioningApp app = running.get();
                             if (app != null) {
                                 app.close();
-                                System.err.println("captioner streams: stopped");
-                                System.err.flush();
+                                err.println("captioner streams: stopped");
+                                err.flush();
                                 // The JVM would report 128+signal once hooks finish; a requested
                                 // stop of a running app is a success, as for 'captioner stack'.
                                 Runtime.getRuntime().halt(0);

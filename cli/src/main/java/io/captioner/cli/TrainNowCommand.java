@@ -63,7 +63,7 @@ final class TrainNowCommand implements Callable<Integer> {
             Throwable cause =
                     e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new UserException(
-                    3,
+                    1,
                     "cannot send the command to Kafka at "
                             + kafka.bootstrap()
                             + ": "

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
                     + " 'models', record every run on 'training-runs'.",
             "Configuration: defaults < --config file < CAPTIONER_* environment < flags"
                     + " (see config/training-service.properties).",
-            "Prints one line 'READY http=PORT' when running, then runs until Ctrl-C or SIGTERM."
+            "Prints one line 'READY http=PORT model=NAME' when running, then runs until Ctrl-C or"
+                    + " SIGTERM; exits 1 naming the cause if reading the topics fails."
         },
         subcommands = {TrainingServiceCommand.Runs.class})
 public final class TrainingServiceCommand implements Callable<Integer> {
@@ -71,9 +72,10 @@ public final class TrainingServiceCommand implements Callable<Integer> {
                             TrainingService service = running.get();
                             if (service != null) {
                                 service.close();
-                                System.err.println("captioner training: stopped");
-                                System.err.flush();
-                                // A requested stop of a running service is a success.
+                                err.println("captioner training: stopped");
+                                err.flush();
+                                // The JVM would report 128+signal (143 on SIGTERM) once hooks
+                                // finish; a requested stop of a running service is a success.
                                 Runtime.getRuntime().halt(0);
                             }
                             stopped.countDown();
@@ -91,10 +93,20 @@ public final class TrainingServiceCommand implements Callable<Integer> {
             return 1;
         }
         running.set(service);
+        // The ingest thread dying ends the service too: it would learn nothing more.
+        service.termination().whenComplete((v, t) -> stopped.countDown());
         out.println("READY http=" + service.httpPort() + " model=" + config.modelName());
         out.flush();
         stopped.await();
-        return 0;
+        Throwable failure = service.failure().orElse(null);
+        if (failure == null) {
+            return 0;
+        }
+        removeHook(hook);
+        service.close();
+        err.println("captioner training: the ingest thread stopped: " + failure);
+        err.flush();
+        return 1;
     }
 
     private TrainingServiceConfig buildConfig() {
@@ -167,7 +179,7 @@ public final class TrainingServiceCommand implements Callable<Integer> {
                                 kafka.settings().topics(topicPrefix).trainingRuns());
             } catch (KafkaException | IllegalStateException e) {
                 throw new UserException(
-                        3,
+                        1,
                         "cannot read training-runs from Kafka at "
                                 + kafka.bootstrap()
                                 + ": "

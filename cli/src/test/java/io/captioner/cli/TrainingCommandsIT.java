@@ -4,18 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.captioner.events.LabeledPair;
 import io.captioner.events.TrainingCommand;
 import io.captioner.events.TrainingDecision;
 import io.captioner.events.TrainingRun;
 import io.captioner.events.TrainingTrigger;
+import io.captioner.model.nn.EncoderType;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
+import io.captioner.training.config.TrainingServiceConfig;
+import io.captioner.training.data.ImageCache;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,8 +42,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** {@code models train-now} and {@code training runs} against a real broker and registry. */
+/**
+ * {@code models train-now}, {@code training runs} and {@code training} against a real broker and
+ * registry.
+ */
 class TrainingCommandsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -181,5 +199,73 @@ class TrainingCommandsIT {
         assertThat(read.get(0).key()).isEqualTo("captioner");
         assertThat(read.get(0).value().getForce()).isTrue();
         assertThat(sent.out()).contains(read.get(0).value().getCommandId());
+    }
+
+    @Test
+    void shouldExitOneNamingTheCauseWhenTheIngestThreadDies(@TempDir Path dir) throws Exception {
+        // given: a pair on the topic whose image the cache cannot store (a file where its
+        // sub-directory goes)
+        String prefix = "dies.";
+        Path file = dir.resolve("training.properties");
+        Files.writeString(
+                file,
+                TrainingServiceConfig.DATA_DIR
+                        + "="
+                        + dir.resolve("data").toString().replace("\\", "/")
+                        + "\n"
+                        + TrainingServiceConfig.TOPIC_PREFIX
+                        + "="
+                        + prefix
+                        + "\n");
+        TrainingServiceConfig config =
+                TrainingServiceConfig.builder().optPropertiesFile(file).build();
+        EncoderType encoder = EncoderType.fromId(config.hyperParameters().encoder());
+        Path cache =
+                new ImageCache(config.cacheDirectory(), encoder.id(), encoder.inputSize())
+                        .directory();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png", png);
+        byte[] bytes = png.toByteArray();
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        Files.writeString(cache.resolve(sha.substring(0, 2)), "not a directory");
+        Topics topics = topics(prefix);
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (KafkaProducer<String, LabeledPair> producer =
+                new KafkaProducer<>(
+                        props,
+                        new StringSerializer(),
+                        topics.labeledPairs().valueSerde().serializer())) {
+            producer.send(
+                    new ProducerRecord<>(
+                            topics.labeledPairs().name(),
+                            "black",
+                            LabeledPair.newBuilder()
+                                    .setImageId("black")
+                                    .setImageBytes(ByteBuffer.wrap(bytes))
+                                    .setReferences(List.of("a black square"))
+                                    .build()));
+        }
+
+        // when
+        // (bounded: without the fix the command would wait for a stop signal forever)
+        CliRun run =
+                CompletableFuture.supplyAsync(
+                                () ->
+                                        cli(
+                                                "training",
+                                                "--config",
+                                                file.toString(),
+                                                "--http-port",
+                                                "0"))
+                        .get(2, TimeUnit.MINUTES);
+
+        // then: exit 1 with one line naming the cause, after the READY line
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.out()).startsWith("READY http=");
+        assertThat(run.err().strip())
+                .doesNotContain("\n")
+                .startsWith("captioner training: the ingest thread stopped: ")
+                .contains("cannot write the image cache");
     }
 }

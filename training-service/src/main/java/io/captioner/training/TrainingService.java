@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -91,10 +92,15 @@ public final class TrainingService implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean caughtUp;
     private volatile Throwable died;
+    // Completed when the ingest loop ends: normally after close(), exceptionally when it died.
+    private final CompletableFuture<Void> ingestEnded = new CompletableFuture<>();
     private volatile TrainingRun lastRun;
     private volatile Map<String, Object> skippedView = Map.of();
     private Future<TrainingRun> current;
     private RunTrigger pendingCommand;
+    // labeled-pairs end offsets when the pending command arrived (null until known): its run
+    // waits until the consumer has read to them.
+    private Map<TopicPartition, Long> commandEnd = Map.of();
     private long controlNext;
     private Instant lastRunEnded;
     private Map<TopicPartition, Long> startEnd = Map.of();
@@ -352,7 +358,33 @@ public final class TrainingService implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             died = e;
             LOG.error("the ingest thread stopped", e);
+        } finally {
+            // KafkaConsumer is single-threaded: the thread that polls it closes it.
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.warn("closing the ingest consumer failed: {}", e.toString());
+            }
+            Throwable cause = died;
+            if (cause == null) {
+                ingestEnded.complete(null);
+            } else {
+                ingestEnded.completeExceptionally(cause);
+            }
         }
+    }
+
+    /**
+     * Completes when the ingest thread ends: normally after {@link #close()}, exceptionally with
+     * the cause when it died, after which the service learns nothing more and should be restarted.
+     */
+    public CompletableFuture<Void> termination() {
+        return ingestEnded.copy();
+    }
+
+    /** Why the ingest thread died, if it did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(died);
     }
 
     private void pair(ConsumerRecord<String, byte[]> r) {
@@ -427,6 +459,27 @@ public final class TrainingService implements AutoCloseable {
                 command.getForce() ? " (force)" : "");
         boolean force = command.getForce() || (pendingCommand != null && pendingCommand.force());
         pendingCommand = new RunTrigger(TrainingTrigger.COMMAND, force, command.getCommandId());
+        // Pairs sent before the command may sit unread on other partitions: train on them too.
+        commandEnd = null;
+        commandDataRead();
+    }
+
+    /**
+     * Whether the pending command's run may start: labeled-pairs read to its end at the command.
+     */
+    private boolean commandDataRead() {
+        if (commandEnd == null) {
+            try {
+                commandEnd = consumer.endOffsets(startEnd.keySet(), Duration.ofSeconds(5));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // The broker is away: the run waits; the next poll asks again.
+                LOG.warn(
+                        "cannot read the end of labeled-pairs for a command yet: {}", e.toString());
+                return false;
+            }
+        }
+        return commandEnd.entrySet().stream()
+                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     private void maybeStartRun() {
@@ -436,13 +489,18 @@ public final class TrainingService implements AutoCloseable {
             }
             collect();
         }
+        RunTrigger command = pendingCommand != null && commandDataRead() ? pendingCommand : null;
         Optional<RunTrigger> due =
-                triggers.due(dataset.changes(), pendingCommand, lastRunEnded, clock.instant());
+                triggers.due(dataset.changes(), command, lastRunEnded, clock.instant());
         if (due.isEmpty()) {
             return;
         }
         RunTrigger trigger = due.get();
-        pendingCommand = null;
+        if (command != null) {
+            // A pairs or schedule run meanwhile leaves the command pending: it may not see all.
+            pendingCommand = null;
+            commandEnd = Map.of();
+        }
         PairDataset.Snapshot snapshot = dataset.snapshot();
         pending.set(dataset.changes());
         long control = controlNext;
@@ -464,31 +522,24 @@ public final class TrainingService implements AutoCloseable {
         lastRunEnded = clock.instant();
     }
 
-    /** Waits up to {@code timeout} until no run is in progress and none is due; for tests. */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (status.phase() == RunStatus.Phase.IDLE && caughtUp) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
-
     /** Stops the ingest thread, interrupts a run in progress (it records nothing), closes all. */
     @Override
     public synchronized void close() {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
         if (ingestThread != null) {
+            // Only wakeup() is safe from another thread; the ingest loop closes the consumer.
+            consumer.wakeup();
             try {
                 ingestThread.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (ingestThread.isAlive()) {
+                LOG.warn("the ingest thread did not stop within 10 s");
+            }
+        } else if (consumer != null) {
+            // start() failed before the ingest thread took the consumer over.
+            consumer.close(Duration.ofSeconds(5));
         }
         runThread.shutdownNow();
         try {
@@ -500,9 +551,6 @@ public final class TrainingService implements AutoCloseable {
         }
         if (ops != null) {
             ops.close();
-        }
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(5));
         }
         if (publisher != null) {
             publisher.close();

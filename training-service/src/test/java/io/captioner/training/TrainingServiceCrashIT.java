@@ -1,6 +1,7 @@
 package io.captioner.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.captioner.events.LabeledPair;
 import io.captioner.events.TrainingDecision;
@@ -13,6 +14,7 @@ import io.captioner.modeltopic.ModelTopicReader;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
 import io.captioner.training.config.TrainingServiceConfig;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The service in its own JVM is killed with SIGKILL while training and while publishing: no
- * half-published version is ever active, and a restarted service runs again and publishes.
+ * half-published version is ever active, and a restarted service runs again and publishes; an
+ * ingest thread that dies ends the service's termination future with the cause; a train-now run
+ * includes every pair sent before the command.
  */
 class TrainingServiceCrashIT {
 
@@ -275,5 +280,75 @@ class TrainingServiceCrashIT {
         TrainingRun last = runs.get(runs.size() - 1);
         assertThat(last.getDecision()).isEqualTo(TrainingDecision.PUBLISHED);
         assertThat(active(topics)).contains(last.getVersion());
+    }
+
+    @Test
+    void shouldEndTheTerminationWithTheCauseWhenTheIngestThreadDies() throws Exception {
+        // Given: a running service whose image cache can no longer be written (a file in its place)
+        String prefix = "ingest-death.";
+        Topics topics = topics(prefix);
+        TrainingServiceConfig config = TrainingServiceConfig.of(config(prefix, 1));
+        try (TrainingService service = new TrainingService(config).start()) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!service.isReady()) {
+                assertThat(System.nanoTime()).as("service ready").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            try (var files = Files.walk(config.cacheDirectory())) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            Files.writeString(config.cacheDirectory(), "not a directory");
+
+            // When: a pair arrives
+            publishPairs(topics);
+
+            // Then: the termination future fails with the cause, and failure() names it
+            assertThatThrownBy(() -> service.termination().get(60, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(UncheckedIOException.class);
+            assertThat(service.failure()).containsInstanceOf(UncheckedIOException.class);
+        }
+    }
+
+    @Test
+    void shouldIncludeEveryPairSentBeforeATrainNowCommand() throws Exception {
+        // Given: a running service, caught up on an empty dataset, with no pairs trigger in reach
+        String prefix = "command-wait.";
+        Topics topics = topics(prefix);
+        Map<String, Object> props = config(prefix, 1);
+        props.put(TrainingServiceConfig.TRIGGER_PAIRS, 100 * IMAGES);
+        // One record batch per partition and fetch: the command (one record) arrives while most
+        // pairs are still unread, which is the case the service must wait out.
+        props.put("max.partition.fetch.bytes", 1);
+        try (TrainingService service =
+                new TrainingService(TrainingServiceConfig.of(props)).start()) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!service.isReady()) {
+                assertThat(System.nanoTime()).as("service ready").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+
+            // When: pairs on all partitions are sent and flushed, then train-now right after
+            publishPairs(topics);
+            TrainingRunLog.trainNow(
+                    stack.bootstrapServers(),
+                    Map.of(),
+                    topics.trainingControl(),
+                    MODEL,
+                    false,
+                    "it");
+
+            // Then: the command's run trains on all of them, not on those read when it arrived
+            deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            List<TrainingRun> runs = runs(topics);
+            while (runs.isEmpty()) {
+                assertThat(System.nanoTime()).as("the command's run").isLessThan(deadline);
+                Thread.sleep(500);
+                runs = runs(topics);
+            }
+            assertThat(runs.get(0).getTrigger().name()).isEqualTo("COMMAND");
+            assertThat(runs.get(0).getPairsTrain() + runs.get(0).getPairsValidation())
+                    .isEqualTo(IMAGES);
+        }
     }
 }

@@ -366,10 +366,11 @@ public final class TrainingServiceConfig extends AbstractConfig {
                 VALIDATION_FRACTION,
                 Type.DOUBLE,
                 0.1,
-                Range.between(0.0, 0.9),
+                // 0 leaves nothing to score a candidate on: every run would fail.
+                Range.between(0.01, 0.9),
                 Importance.MEDIUM,
-                "Fraction of images (by a hash of the image id) in the validation split, unless"
-                        + " a pair's split hint says otherwise.");
+                "Fraction of images (by a hash of the image id) in the validation split, 0.01 to"
+                        + " 0.9, unless a pair's split hint says otherwise.");
         def.define(
                 GATE_METRIC,
                 Type.STRING,

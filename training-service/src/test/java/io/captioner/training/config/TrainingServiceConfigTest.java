@@ -99,6 +99,18 @@ class TrainingServiceConfigTest {
                                 TrainingServiceConfig.of(
                                         Map.of(TrainingServiceConfig.VALIDATION_FRACTION, "1.5")))
                 .isInstanceOf(ConfigException.class);
+        // 0 would leave no validation split: every run would fail
+        assertThatThrownBy(
+                        () ->
+                                TrainingServiceConfig.of(
+                                        Map.of(TrainingServiceConfig.VALIDATION_FRACTION, "0.0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("captioner.training.validation.fraction");
+        assertThat(
+                        TrainingServiceConfig.of(
+                                        Map.of(TrainingServiceConfig.VALIDATION_FRACTION, "0.01"))
+                                .validationFraction())
+                .isEqualTo(0.01);
     }
 
     @Test
