@@ -2,23 +2,18 @@ package io.captioner.streams.config;
 
 import io.captioner.model.DecodingOptions;
 import io.captioner.model.image.ImageDecoder;
+import io.captioner.ops.ConfigSources;
 import io.captioner.schemas.serde.AvroSerdeConfig;
 import io.captioner.streams.fetch.ImageFetcher;
 import io.captioner.streams.fetch.NetworkAllowList;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -242,8 +237,6 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsAppConfig.class);
 
-    private static final String ENV_PREFIX = "CAPTIONER_";
-
     /** Keys whose environment variable is not derived from the key (shared with the CLI). */
     private static final Map<String, String> ENV_ALIASES =
             Map.of(
@@ -348,12 +341,7 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     /** The environment variable read for {@code key}. */
     public static String envName(String key) {
-        String alias = ENV_ALIASES.get(key);
-        if (alias != null) {
-            return alias;
-        }
-        String bare = key.startsWith("captioner.") ? key.substring("captioner.".length()) : key;
-        return ENV_PREFIX + bare.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+        return ConfigSources.envName(key, ENV_ALIASES);
     }
 
     /**
@@ -1129,11 +1117,9 @@ public final class StreamsAppConfig extends AbstractConfig {
                 "Window over which stream-thread replacements are counted for /health.");
     }
 
-    /** Collects the configuration sources; later sources win. */
+    /** Collects the configuration sources ({@link ConfigSources}); later sources win. */
     public static final class Builder {
-        private final Map<String, String> file = new LinkedHashMap<>();
-        private Map<String, String> environment = Map.of();
-        private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final ConfigSources sources = new ConfigSources();
 
         private Builder() {}
 
@@ -1143,28 +1129,19 @@ public final class StreamsAppConfig extends AbstractConfig {
          * @throws UncheckedIOException if the file cannot be read
          */
         public Builder optPropertiesFile(Path path) {
-            Objects.requireNonNull(path, "path");
-            Properties props = new Properties();
-            try (InputStream in = Files.newInputStream(path)) {
-                props.load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read configuration file " + path, e);
-            }
-            for (String name : props.stringPropertyNames()) {
-                file.put(name, props.getProperty(name).trim());
-            }
+            sources.readPropertiesFile(path);
             return this;
         }
 
         /** Uses these environment variables (usually {@code System.getenv()}). */
         public Builder optEnvironment(Map<String, String> environment) {
-            this.environment = Map.copyOf(environment);
+            sources.environment(environment);
             return this;
         }
 
         /** Sets one key above every other source (command-line flags). */
         public Builder optOverride(String key, Object value) {
-            overrides.put(Objects.requireNonNull(key, "key"), String.valueOf(value));
+            sources.override(key, value);
             return this;
         }
 
@@ -1180,15 +1157,8 @@ public final class StreamsAppConfig extends AbstractConfig {
          * @throws ConfigException if a key has an invalid value
          */
         public StreamsAppConfig build() {
-            Map<String, String> merged = new LinkedHashMap<>(file);
-            for (String key : DEFINITION.names()) {
-                String value = environment.get(envName(key));
-                if (value != null) {
-                    merged.put(key, value.trim());
-                }
-            }
-            merged.putAll(overrides);
-            return new StreamsAppConfig(merged);
+            return new StreamsAppConfig(
+                    sources.merge(DEFINITION.names(), StreamsAppConfig::envName));
         }
     }
 }
