@@ -8,10 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
@@ -76,8 +74,6 @@ public final class CaptionTrainer {
 
     /** Longest caption, in words, used for training; longer ones are cut (rare outliers). */
     static final int MAX_CAPTION_WORDS = 40;
-
-    private static final int FEATURE_BATCH = 16;
 
     /** Default number of epochs without validation improvement before training stops. */
     public static final int DEFAULT_PATIENCE = 5;
@@ -521,178 +517,6 @@ public final class CaptionTrainer {
             throw new UncheckedIOException(e);
         } catch (MalformedModelException e) {
             throw new IllegalStateException("cannot restore weights", e);
-        }
-    }
-
-    /**
-     * Images turned into encoder input once (resized RGB bytes, or backbone features for frozen
-     * encoders) with their encoded captions.
-     */
-    private static final class PreparedSet {
-        private final List<byte[]> pixels;
-        private final List<float[]> features;
-        private final List<int[][]> captions;
-        private final ImagePreprocessor preprocessor;
-        private final int featureSize;
-        private final int pairs;
-
-        private PreparedSet(
-                List<byte[]> pixels,
-                List<float[]> features,
-                List<int[][]> captions,
-                ImagePreprocessor preprocessor,
-                int featureSize) {
-            this.pixels = pixels;
-            this.features = features;
-            this.captions = captions;
-            this.preprocessor = preprocessor;
-            this.featureSize = featureSize;
-            this.pairs = captions.stream().mapToInt(c -> c.length).sum();
-        }
-
-        static PreparedSet of(
-                List<CaptionedImage> images,
-                List<List<List<String>>> tokens,
-                Vocabulary vocabulary,
-                ImagePreprocessor preprocessor,
-                CaptionNet net,
-                Model model) {
-            List<int[][]> captions = new ArrayList<>(images.size());
-            for (List<List<String>> imageTokens : tokens) {
-                int[][] encoded = new int[imageTokens.size()][];
-                for (int i = 0; i < encoded.length; i++) {
-                    encoded[i] = vocabulary.encodeCaption(imageTokens.get(i));
-                }
-                captions.add(encoded);
-            }
-            List<byte[]> pixels = new ArrayList<>(images.size());
-            for (CaptionedImage image : images) {
-                pixels.add(preprocessor.resize(image.image()));
-            }
-            int featureSize = net.architecture().backboneOutputSize();
-            if (net.backboneTrainable()) {
-                return new PreparedSet(pixels, null, captions, preprocessor, featureSize);
-            }
-            List<float[]> features = new ArrayList<>(images.size());
-            ParameterStore ps = new ParameterStore(model.getNDManager(), false);
-            for (int from = 0; from < pixels.size(); from += FEATURE_BATCH) {
-                List<byte[]> chunk =
-                        pixels.subList(from, Math.min(pixels.size(), from + FEATURE_BATCH));
-                try (NDManager scope = model.getNDManager().newSubManager()) {
-                    NDArray batch =
-                            net.backboneFeatures(ps, preprocessor.toTensor(scope, chunk), false);
-                    float[] flat = batch.toFloatArray();
-                    for (int i = 0; i < chunk.size(); i++) {
-                        float[] row = new float[featureSize];
-                        System.arraycopy(flat, i * featureSize, row, 0, featureSize);
-                        features.add(row);
-                    }
-                }
-            }
-            return new PreparedSet(null, features, captions, preprocessor, featureSize);
-        }
-
-        int size() {
-            return captions.size();
-        }
-
-        int pairs() {
-            return pairs;
-        }
-
-        /**
-         * The images of {@code rows} with {@code perImage} captions each (0: all), rotating by
-         * epoch and starting at a per-image offset so all captions get used.
-         */
-        PreparedBatch batch(List<Integer> rows, int epoch, int perImage) {
-            List<int[][]> selected = new ArrayList<>(rows.size());
-            for (int row : rows) {
-                int[][] all = captions.get(row);
-                if (perImage == 0 || perImage >= all.length) {
-                    selected.add(all);
-                    continue;
-                }
-                int[][] some = new int[perImage][];
-                for (int j = 0; j < perImage; j++) {
-                    int index = ((epoch - 1) * perImage + j + row) % all.length;
-                    some[j] = all[index];
-                }
-                selected.add(some);
-            }
-            return new PreparedBatch(this, CaptionBatch.of(rows, selected));
-        }
-
-        NDList inputs(NDManager scope, CaptionBatch batch) {
-            NDArray images;
-            if (features == null) {
-                List<byte[]> selected = new ArrayList<>();
-                for (int row : batch.imageRows()) {
-                    selected.add(pixels.get(row));
-                }
-                images = preprocessor.toTensor(scope, selected);
-            } else {
-                float[] flat = new float[batch.imageRows().size() * featureSize];
-                int i = 0;
-                for (int row : batch.imageRows()) {
-                    System.arraycopy(features.get(row), 0, flat, i * featureSize, featureSize);
-                    i++;
-                }
-                images = scope.create(flat, new Shape(batch.imageRows().size(), featureSize));
-            }
-            NDArray ids = scope.create(batch.ids(), new Shape(batch.captions(), batch.length()));
-            NDArray imageIndex = scope.create(batch.imageIndex(), new Shape(batch.captions()));
-            return new NDList(images, ids, imageIndex);
-        }
-    }
-
-    /**
-     * Learning rate that the epoch loop lowers when the validation loss stops improving; Adam reads
-     * it on every update.
-     */
-    private static final class PlateauTracker implements Tracker {
-        private volatile float value;
-
-        PlateauTracker(float initial) {
-            this.value = initial;
-        }
-
-        void scale(float factor) {
-            value *= factor;
-        }
-
-        float value() {
-            return value;
-        }
-
-        @Override
-        public float getNewValue(int numUpdate) {
-            return value;
-        }
-    }
-
-    /** A batch bound to the prepared images it indexes. */
-    private record PreparedBatch(PreparedSet set, CaptionBatch batch) {
-        NDList inputs(NDManager scope) {
-            return set.inputs(scope, batch);
-        }
-
-        /**
-         * For each image of the batch, 1 for every word (special tokens excluded) that occurs in
-         * any of its captions, 0 otherwise: (images, V).
-         */
-        NDArray wordTargets(NDManager scope, int vocabularySize) {
-            List<Integer> rows = batch.imageRows();
-            float[] targets = new float[rows.size() * vocabularySize];
-            for (int i = 0; i < rows.size(); i++) {
-                for (int[] caption : set.captions.get(rows.get(i))) {
-                    for (int id : caption) {
-                        if (id > Vocabulary.UNK_ID) {
-                            targets[i * vocabularySize + id] = 1f;
-                        }
-                    }
-                }
-            }
-            return scope.create(targets, new Shape(rows.size(), vocabularySize));
         }
     }
 
