@@ -1,14 +1,8 @@
 package io.captioner.cli;
 
-import io.captioner.cli.DemoResults.FailureResult;
-import io.captioner.cli.DemoResults.ImageResult;
-import io.captioner.cli.DemoResults.VersionResult;
-import io.captioner.events.CaptionEvent;
-import io.captioner.events.CaptionFailure;
 import io.captioner.events.TrainingRun;
 import io.captioner.model.data.CaptionedImage;
 import io.captioner.model.data.SyntheticDataset;
-import io.captioner.model.metrics.MetricScores;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
 import io.captioner.streams.CaptioningApp;
@@ -248,7 +242,7 @@ public final class DemoCommand implements Callable<Integer> {
                         DemoCollector.start(
                                 stack.bootstrapServers(),
                                 topics,
-                                c -> printCaption(out, c, references))) {
+                                c -> DemoSummary.printCaption(out, c, references))) {
             err.printf(
                     Locale.ROOT,
                     "training service: ops http://127.0.0.1:%d/status; streams app: ops"
@@ -269,7 +263,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             runs.add(first);
             if (first.getVersion() == null || !awaitServing(app, first.getVersion())) {
-                err.println("demo: no first version was published and served: " + describe(first));
+                err.println(
+                        "demo: no first version was published and served: "
+                                + DemoSummary.describe(first));
                 return finish(out, err, started, feed, collector, runs, null);
             }
             err.printf(Locale.ROOT, "swap: the app serves %s now%n", first.getVersion());
@@ -309,9 +305,13 @@ public final class DemoCommand implements Callable<Integer> {
             throws IOException {
         stage(err, 6, "summary");
         DemoResults results =
-                results(feed, collector, versions(runs), (System.nanoTime() - started) / 1e9);
+                DemoSummary.results(
+                        feed,
+                        collector,
+                        DemoSummary.versions(runs),
+                        (System.nanoTime() - started) / 1e9);
         DemoReport.write(results, reportFile);
-        printSummary(out, results);
+        DemoSummary.printSummary(out, results);
         err.printf(Locale.ROOT, "report: %s%n", reportFile.toAbsolutePath());
         if (json) {
             Map<String, Object> summary = results.summary();
@@ -356,7 +356,7 @@ public final class DemoCommand implements Callable<Integer> {
         while (System.nanoTime() < deadline) {
             Optional<TrainingRun> done = trainer.runAfter(previousId);
             if (done.isPresent()) {
-                err.println("training service: " + describe(done.get()));
+                err.println("training service: " + DemoSummary.describe(done.get()));
                 return done.get();
             }
             if (System.nanoTime() >= nextStatus) {
@@ -410,7 +410,7 @@ public final class DemoCommand implements Callable<Integer> {
         runs.add(second);
         String version = second.getVersion();
         if (version == null) {
-            err.println("demo: the second run published nothing: " + describe(second));
+            err.println("demo: the second run published nothing: " + DemoSummary.describe(second));
             return null;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
@@ -436,52 +436,6 @@ public final class DemoCommand implements Callable<Integer> {
         return version;
     }
 
-    private static List<VersionResult> versions(List<TrainingRun> runs) {
-        List<VersionResult> versions = new ArrayList<>();
-        for (TrainingRun r : runs) {
-            versions.add(
-                    new VersionResult(
-                            r.getVersion(),
-                            String.format(
-                                    Locale.ROOT,
-                                    "%d pairs (%d validation), %d epochs, %s",
-                                    r.getPairsTrain(),
-                                    r.getPairsValidation(),
-                                    r.getEpochs(),
-                                    r.getWarmStart() ? "warm start" : "cold start"),
-                            Map.copyOf(r.getCandidateMetrics()),
-                            describe(r),
-                            r.getTrainingSeconds()));
-        }
-        return versions;
-    }
-
-    /** A run's decision in words: trigger, decision and the gate's reason (or its scores). */
-    private static String describe(TrainingRun r) {
-        StringBuilder b =
-                new StringBuilder().append(r.getTrigger()).append(" run ").append(r.getDecision());
-        if (r.getReason() != null) {
-            b.append(": ").append(r.getReason());
-        }
-        if (r.getError() != null) {
-            b.append(": ").append(r.getError());
-        }
-        if (r.getReason() != null) {
-            return b.toString();
-        }
-        Double candidate = r.getCandidateMetrics().get(r.getGateMetric());
-        Double active =
-                r.getActiveMetrics() == null ? null : r.getActiveMetrics().get(r.getGateMetric());
-        if (candidate != null) {
-            b.append(String.format(Locale.ROOT, " (%s %.3f", r.getGateMetric(), candidate));
-            if (active != null) {
-                b.append(String.format(Locale.ROOT, " vs active %.3f", active));
-            }
-            b.append(')');
-        }
-        return b.toString();
-    }
-
     private static void send(
             DemoFeed feed, CaptionedImage image, String stage, Map<String, List<String>> refs) {
         refs.put(image.id(), image.captions());
@@ -505,87 +459,6 @@ public final class DemoCommand implements Callable<Integer> {
                 .map(ServingModel::version)
                 .filter(version::equals)
                 .isPresent();
-    }
-
-    private static void printCaption(
-            PrintWriter out, CaptionEvent c, Map<String, List<String>> references) {
-        List<String> refs = references.get(c.getImageId());
-        out.printf(
-                Locale.ROOT,
-                "  %s | %s | %s | %s%n",
-                c.getModelVersion(),
-                c.getImageId(),
-                c.getCaption(),
-                refs == null || refs.isEmpty() ? "" : refs.get(0));
-        out.flush();
-    }
-
-    private static DemoResults results(
-            DemoFeed feed, DemoCollector collector, List<VersionResult> versions, double seconds) {
-        Map<String, DemoCollector.Arrival> captions = collector.captions();
-        List<ImageResult> images = new ArrayList<>();
-        for (DemoFeed.Sent s : feed.sent()) {
-            DemoCollector.Arrival a = captions.get(s.image().id());
-            images.add(
-                    new ImageResult(
-                            s.image().id(),
-                            s.png(),
-                            s.image().captions(),
-                            a == null ? null : a.event().getCaption(),
-                            a == null ? null : a.event().getModelVersion(),
-                            a == null ? -1 : a.receivedMillis() - s.sentMillis(),
-                            s.stage()));
-        }
-        List<FailureResult> failures = new ArrayList<>();
-        for (Map.Entry<String, CaptionFailure> f : collector.failures().entrySet()) {
-            failures.add(
-                    new FailureResult(
-                            f.getKey(),
-                            String.valueOf(f.getValue().getReason()),
-                            f.getValue().getMessage()));
-        }
-        return new DemoResults(
-                images,
-                failures,
-                versions,
-                collector.duplicates(),
-                collector.unreadable(),
-                seconds);
-    }
-
-    private static void printSummary(PrintWriter out, DemoResults r) {
-        out.println("dead-lettered (key | reason | message):");
-        for (FailureResult f : r.failures()) {
-            out.printf(Locale.ROOT, "  %s | %s | %s%n", f.key(), f.reason(), f.message());
-        }
-        out.println("versions (version | training | decision | captions | served BLEU_4, CIDEr):");
-        for (VersionResult v : r.versions()) {
-            MetricScores served = r.servedScores(v.version());
-            out.printf(
-                    Locale.ROOT,
-                    "  %s | %s | %s | %d | %s%n",
-                    v.version(),
-                    v.training(),
-                    v.decision(),
-                    r.captionedBy(v.version()),
-                    served == null
-                            ? "-"
-                            : String.format(
-                                    Locale.ROOT, "%.3f, %.3f", served.bleu4(), served.cider()));
-        }
-        out.printf(
-                Locale.ROOT,
-                "captioned %d of %d, lost %d, duplicated %d, dead-lettered %d, %.0f s%n",
-                r.captioned(),
-                r.expected(),
-                r.lost(),
-                r.duplicated(),
-                r.failures().size(),
-                r.seconds());
-    }
-
-    private static String scores(MetricScores s) {
-        return String.format(Locale.ROOT, "BLEU_4 %.3f, CIDEr %.3f", s.bleu4(), s.cider());
     }
 
     private static void stage(PrintWriter err, int n, String what) {
