@@ -1,8 +1,10 @@
 package io.captioner.cli;
 
 import io.captioner.events.TrainingRun;
+import io.captioner.model.AttentionMap;
 import io.captioner.model.data.CaptionedImage;
 import io.captioner.model.data.SyntheticDataset;
+import io.captioner.modeltopic.ModelVerificationException;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
 import io.captioner.streams.CaptioningApp;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,6 +84,15 @@ public final class DemoCommand implements Callable<Integer> {
     int epochs;
 
     @Option(
+            names = "--decoder",
+            defaultValue = "lstm",
+            description =
+                    "Decoder the training service trains: lstm (default, the faster) or attention"
+                            + " (about 3x the training time; the report then shows where the model"
+                            + " looked for each word).")
+    String decoder;
+
+    @Option(
             names = "--images",
             defaultValue = "24",
             description =
@@ -127,6 +139,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (!"lstm".equals(decoder) && !"attention".equals(decoder)) {
+            throw new UserException("demo: --decoder must be lstm or attention");
+        }
         if (trainImages < 20 || epochs < 1 || images < 1 || rate <= 0) {
             throw new UserException(
                     "demo: --train-images must be >= 20, --epochs and --images >= 1, --rate > 0");
@@ -234,7 +249,12 @@ public final class DemoCommand implements Callable<Integer> {
         List<TrainingRun> runs = new ArrayList<>();
         try (DemoTrainer trainer =
                         DemoTrainer.start(
-                                stack, topics, runDir.resolve("training"), trainImages, epochs);
+                                stack,
+                                topics,
+                                runDir.resolve("training"),
+                                trainImages,
+                                epochs,
+                                decoder);
                 CaptioningApp app = CaptioningApp.start(config);
                 DemoPairs pairs = new DemoPairs(stack.bootstrapServers(), topics);
                 DemoFeed feed = new DemoFeed(stack.bootstrapServers(), topics);
@@ -266,7 +286,7 @@ public final class DemoCommand implements Callable<Integer> {
                 err.println(
                         "demo: no first version was published and served: "
                                 + DemoSummary.describe(first));
-                return finish(out, err, started, feed, collector, runs, null);
+                return finish(out, err, started, feed, collector, runs, null, Map.of());
             }
             err.printf(Locale.ROOT, "swap: the app serves %s now%n", first.getVersion());
 
@@ -290,7 +310,11 @@ public final class DemoCommand implements Callable<Integer> {
             trainer.trainNow();
             String swapped = flowUntilSwap(app, feed, trainer, first, runs, references, err);
             awaitOutcomes(feed, collector, err);
-            return finish(out, err, started, feed, collector, runs, swapped);
+            Map<String, AttentionMap> attention =
+                    swapped == null || !"attention".equals(decoder)
+                            ? Map.of()
+                            : attention(stack, topics, runDir, swapped, feed, collector, err);
+            return finish(out, err, started, feed, collector, runs, swapped, attention);
         }
     }
 
@@ -301,7 +325,8 @@ public final class DemoCommand implements Callable<Integer> {
             DemoFeed feed,
             DemoCollector collector,
             List<TrainingRun> runs,
-            String swapped)
+            String swapped,
+            Map<String, AttentionMap> attention)
             throws IOException {
         stage(err, 6, "summary");
         DemoResults results =
@@ -309,6 +334,7 @@ public final class DemoCommand implements Callable<Integer> {
                         feed,
                         collector,
                         DemoSummary.versions(runs),
+                        attention,
                         (System.nanoTime() - started) / 1e9);
         DemoReport.write(results, reportFile);
         DemoSummary.printSummary(out, results);
@@ -326,6 +352,44 @@ public final class DemoCommand implements Callable<Integer> {
                         && results.failures().size() == DemoFeed.BROKEN.size()
                         && swapped != null;
         return complete ? 0 : 1;
+    }
+
+    /** The attention maps of the captions {@code version} wrote, for the report's overlays. */
+    private static Map<String, AttentionMap> attention(
+            LocalStack stack,
+            Topics topics,
+            Path runDir,
+            String version,
+            DemoFeed feed,
+            DemoCollector collector,
+            PrintWriter err) {
+        Map<String, String> captions = new LinkedHashMap<>();
+        Map<String, byte[]> pngs = new LinkedHashMap<>();
+        Map<String, DemoCollector.Arrival> arrived = collector.captions();
+        for (DemoFeed.Sent s : feed.sent()) {
+            DemoCollector.Arrival a = arrived.get(s.image().id());
+            if (a != null && version.equals(a.event().getModelVersion())) {
+                captions.put(s.image().id(), a.event().getCaption());
+                pngs.put(s.image().id(), s.png());
+            }
+        }
+        try {
+            Map<String, AttentionMap> maps =
+                    DemoAttention.of(
+                            stack.bootstrapServers(),
+                            topics,
+                            DemoTrainer.MODEL_NAME,
+                            version,
+                            captions,
+                            pngs,
+                            runDir.resolve("attention"));
+            err.printf(Locale.ROOT, "attention: %d caption(s) with their weights%n", maps.size());
+            return maps;
+        } catch (IOException | ModelVerificationException | RuntimeException e) {
+            // The overlays are a view; the report is still written without them.
+            err.println("demo: no attention overlays: " + e.getMessage());
+            return Map.of();
+        }
     }
 
     private void awaitOutcomes(DemoFeed feed, DemoCollector collector, PrintWriter err)

@@ -3,6 +3,7 @@ package io.captioner.cli;
 import io.captioner.cli.DemoResults.FailureResult;
 import io.captioner.cli.DemoResults.ImageResult;
 import io.captioner.cli.DemoResults.VersionResult;
+import io.captioner.model.AttentionMap;
 import io.captioner.model.metrics.MetricScores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,9 @@ import java.util.Map;
 /**
  * Writes a demo run as one self-contained HTML file: a gallery of every image published (embedded
  * as data URIs, so the file can be mailed or opened anywhere) with its caption, references,
- * per-image scores and model version; the dead letters with their reasons; each version's training,
- * validation scores and publishing decision. No scripts, no external resources.
+ * per-image scores, model version and, for attention models, where it looked for each word; the
+ * dead letters with their reasons; each version's training, validation scores and publishing
+ * decision. No scripts, no external resources.
  */
 final class DemoReport {
 
@@ -54,6 +56,11 @@ final class DemoReport {
                 .append(".card img{width:128px;height:128px;image-rendering:pixelated}")
                 .append(".caption{font-weight:600}.refs{color:#555;font-size:12px}")
                 .append(".meta{color:#777;font-size:12px}.missing{color:#b00}")
+                .append(".attn{display:flex;flex-wrap:wrap;gap:3px;margin-top:4px}")
+                .append(".attn figure{margin:0;font-size:10px;text-align:center}")
+                .append(".attn .map{position:relative;width:48px;height:48px}")
+                .append(".attn .map img{width:48px;height:48px}")
+                .append(".attn .cell{position:absolute;background:#f00}")
                 .append("</style></head><body>\n");
         h.append("<h1>captioner demo report</h1>\n<p>")
                 .append(r.captioned())
@@ -165,6 +172,9 @@ final class DemoReport {
                                         s.rougeL()))
                         .append("</div>");
             }
+            if (i.attention() != null) {
+                attention(h, i.attention(), i.png());
+            }
             h.append("<div class=\"refs\">");
             for (String ref : i.references()) {
                 h.append(esc(ref)).append("<br>");
@@ -176,6 +186,43 @@ final class DemoReport {
                     .append("</div></div>\n");
         }
         h.append("</div>\n");
+    }
+
+    /**
+     * Where the model looked for each word: a small copy of the image per word with the grid cells
+     * shaded by their weight (the word's largest weight fully shaded at 70% opacity).
+     */
+    private static void attention(StringBuilder h, AttentionMap map, byte[] png) {
+        String src = "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+        h.append("<div class=\"attn\">");
+        for (int w = 0; w < map.words().size(); w++) {
+            float[][] grid = map.grid(w);
+            float max = 0;
+            for (float[] row : grid) {
+                for (float v : row) {
+                    max = Math.max(max, v);
+                }
+            }
+            h.append("<figure><div class=\"map\"><img alt=\"\" src=\"").append(src).append("\">");
+            for (int r = 0; r < map.rows(); r++) {
+                for (int c = 0; c < map.columns(); c++) {
+                    double opacity = max <= 0 ? 0 : 0.7 * grid[r][c] / max;
+                    h.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    "<div class=\"cell\" style=\"left:%.2f%%;top:%.2f%%;width:%.2f%%;"
+                                            + "height:%.2f%%;opacity:%.2f\"></div>",
+                                    100.0 * c / map.columns(),
+                                    100.0 * r / map.rows(),
+                                    100.0 / map.columns(),
+                                    100.0 / map.rows(),
+                                    opacity));
+                }
+            }
+            h.append("</div><figcaption>").append(esc(map.words().get(w))).append("</figcaption>");
+            h.append("</figure>");
+        }
+        h.append("</div>");
     }
 
     /** Escapes text for HTML element content and attribute values. */

@@ -1,5 +1,6 @@
 package io.captioner.cli;
 
+import io.captioner.model.AttentionMap;
 import io.captioner.model.metrics.CaptionMetrics;
 import io.captioner.model.metrics.MetricScores;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ record DemoResults(
      * @param version the model version that wrote it, or null
      * @param latencyMillis publish to arrival at the demo's consumer, or -1
      * @param stage which part of the demo published it
+     * @param attention where the model looked for each word, or null (LSTM models have none)
      */
     record ImageResult(
             String id,
@@ -45,7 +47,20 @@ record DemoResults(
             String caption,
             String version,
             long latencyMillis,
-            String stage) {
+            String stage,
+            AttentionMap attention) {
+
+        /** An image without attention weights. */
+        ImageResult(
+                String id,
+                byte[] png,
+                List<String> references,
+                String caption,
+                String version,
+                long latencyMillis,
+                String stage) {
+            this(id, png, references, caption, version, latencyMillis, stage, null);
+        }
 
         /** BLEU_4 and ROUGE_L of this caption alone against its references; null if none. */
         MetricScores scores() {

@@ -6,6 +6,7 @@ import io.captioner.cli.DemoResults.VersionResult;
 import io.captioner.events.CaptionEvent;
 import io.captioner.events.CaptionFailure;
 import io.captioner.events.TrainingRun;
+import io.captioner.model.AttentionMap;
 import io.captioner.model.metrics.MetricScores;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -81,7 +82,11 @@ final class DemoSummary {
     }
 
     static DemoResults results(
-            DemoFeed feed, DemoCollector collector, List<VersionResult> versions, double seconds) {
+            DemoFeed feed,
+            DemoCollector collector,
+            List<VersionResult> versions,
+            Map<String, AttentionMap> attention,
+            double seconds) {
         Map<String, DemoCollector.Arrival> captions = collector.captions();
         List<ImageResult> images = new ArrayList<>();
         for (DemoFeed.Sent s : feed.sent()) {
@@ -94,7 +99,8 @@ final class DemoSummary {
                             a == null ? null : a.event().getCaption(),
                             a == null ? null : a.event().getModelVersion(),
                             a == null ? -1 : a.receivedMillis() - s.sentMillis(),
-                            s.stage()));
+                            s.stage(),
+                            attention.get(s.image().id())));
         }
         List<FailureResult> failures = new ArrayList<>();
         for (Map.Entry<String, CaptionFailure> f : collector.failures().entrySet()) {

@@ -44,11 +44,17 @@ final class DemoTrainer implements AutoCloseable {
     }
 
     /**
-     * Starts the service on {@code stack}, training tiny-cnn for {@code epochs} after {@code
-     * triggerPairs} new pairs, with its data (image cache, work files) under {@code dataDir}.
+     * Starts the service on {@code stack}, training tiny-cnn with {@code decoder} for {@code
+     * epochs} after {@code triggerPairs} new pairs, with its data (image cache, work files) under
+     * {@code dataDir}.
      */
     static DemoTrainer start(
-            LocalStack stack, Topics topics, Path dataDir, int triggerPairs, int epochs)
+            LocalStack stack,
+            Topics topics,
+            Path dataDir,
+            int triggerPairs,
+            int epochs,
+            String decoder)
             throws IOException {
         TrainingServiceConfig config =
                 TrainingServiceConfig.of(
@@ -65,6 +71,8 @@ final class DemoTrainer implements AutoCloseable {
                                 triggerPairs,
                                 TrainingServiceConfig.ENCODER,
                                 "tiny-cnn",
+                                TrainingServiceConfig.DECODER,
+                                decoder,
                                 TrainingServiceConfig.EPOCHS,
                                 epochs,
                                 TrainingServiceConfig.HTTP_PORT,

@@ -77,6 +77,37 @@ class DemoCommandIT {
     }
 
     @Test
+    void shouldOverlayAttentionInTheReportWhenTheServiceTrainsTheAttentionDecoder(@TempDir Path dir)
+            throws Exception {
+        Path report = dir.resolve("report.html");
+        String[] args =
+                concat(
+                        new String[] {
+                            "demo",
+                            "--json",
+                            "--decoder",
+                            "attention",
+                            "--data-dir",
+                            dir.resolve("data").toString(),
+                            "--report",
+                            report.toString()
+                        },
+                        SMALL);
+
+        CliRun run = CliRun.of(args);
+
+        List<String> lines = run.outLines();
+        JsonNode summary = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(summary.get("lost").asInt()).isZero();
+        String html = Files.readString(report);
+        // Every caption of the final (attention) version carries one overlay per word.
+        int captionedByFinal = summary.get("versions").get(1).get("captioned").asInt();
+        assertThat(html.split("class=\"attn\"", -1).length - 1).isEqualTo(captionedByFinal);
+        assertThat(html).contains("<figcaption>");
+    }
+
+    @Test
     void shouldShutDownCleanlyOnCtrlC(@TempDir Path dir) throws Exception {
         Path stderr = dir.resolve("stderr.txt");
         String[] command =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.captioner.cli.DemoResults.FailureResult;
 import io.captioner.cli.DemoResults.ImageResult;
 import io.captioner.cli.DemoResults.VersionResult;
+import io.captioner.model.AttentionMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -74,5 +75,50 @@ class DemoReportTest {
 
         assertThat(html).contains("a &lt;red&gt; circle &amp; a square");
         assertThat(html).doesNotContain("<red>");
+    }
+
+    @Test
+    void shouldOverlayWhereTheModelLookedForEachWord() {
+        // given a caption of two words over a 2x2 grid, the first word all on the top left cell
+        AttentionMap map =
+                new AttentionMap(
+                        2,
+                        2,
+                        List.of("red", "circle"),
+                        List.of(
+                                new float[] {1f, 0f, 0f, 0f},
+                                new float[] {0.25f, 0.25f, 0.25f, 0.25f}));
+        DemoResults r =
+                new DemoResults(
+                        List.of(
+                                new ImageResult(
+                                        "img-a",
+                                        new byte[] {1, 2, 3},
+                                        List.of("a red circle"),
+                                        "red circle",
+                                        "v1",
+                                        5,
+                                        "flow",
+                                        map)),
+                        List.of(),
+                        List.of(),
+                        0,
+                        0,
+                        1);
+
+        // when
+        String html = DemoReport.html(r);
+
+        // then one small image per word, its cells shaded by weight relative to the word's largest
+        assertThat(html)
+                .contains("<figcaption>red</figcaption>", "<figcaption>circle</figcaption>");
+        assertThat(html.split("class=\"cell\"", -1).length - 1).isEqualTo(8);
+        assertThat(html).contains("left:0.00%;top:0.00%;width:50.00%;height:50.00%;opacity:0.70");
+        assertThat(html).contains("left:50.00%;top:0.00%;width:50.00%;height:50.00%;opacity:0.00");
+    }
+
+    @Test
+    void shouldShowNoOverlayForAnLstmCaption() {
+        assertThat(DemoReport.html(results())).doesNotContain("class=\"attn\"");
     }
 }
