@@ -16,9 +16,55 @@ import java.util.function.UnaryOperator;
 /**
  * The layered sources of a service's typed configuration, the same for every service: defaults < a
  * properties file < {@code CAPTIONER_*} environment variables < explicit overrides (flags). The
- * typed configs' builders collect into one of these and validate what {@link #merge} returns.
+ * typed configs' builders extend {@link Builder} and validate what {@link #merge} returns.
  */
 public final class ConfigSources {
+
+    /**
+     * The source-collecting half of a typed config's builder ({@code optX} methods); a subclass
+     * adds only {@code build()}, merging {@link #sources()}.
+     *
+     * @param <B> the concrete builder, returned by every {@code optX} for chaining
+     */
+    public abstract static class Builder<B extends Builder<B>> {
+        private final ConfigSources sources = new ConfigSources();
+
+        /** The sources collected so far. */
+        protected final ConfigSources sources() {
+            return sources;
+        }
+
+        /** This builder as its concrete type. */
+        protected abstract B self();
+
+        /**
+         * Reads a properties file (above defaults, below environment and overrides).
+         *
+         * @throws UncheckedIOException if the file cannot be read
+         */
+        public B optPropertiesFile(Path path) {
+            sources.readPropertiesFile(path);
+            return self();
+        }
+
+        /** Uses these environment variables (usually {@code System.getenv()}). */
+        public B optEnvironment(Map<String, String> environment) {
+            sources.environment(environment);
+            return self();
+        }
+
+        /** Sets one key above every other source (command-line flags). */
+        public B optOverride(String key, Object value) {
+            sources.override(key, value);
+            return self();
+        }
+
+        /** Sets keys above every other source. */
+        public B optOverrides(Map<String, ?> values) {
+            values.forEach(this::optOverride);
+            return self();
+        }
+    }
 
     private static final String ENV_PREFIX = "CAPTIONER_";
 

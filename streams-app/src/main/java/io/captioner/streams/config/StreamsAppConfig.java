@@ -6,7 +6,6 @@ import io.captioner.ops.ConfigSources;
 import io.captioner.schemas.serde.AvroSerdeConfig;
 import io.captioner.streams.fetch.ImageFetcher;
 import io.captioner.streams.fetch.NetworkAllowList;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -1118,36 +1117,12 @@ public final class StreamsAppConfig extends AbstractConfig {
     }
 
     /** Collects the configuration sources ({@link ConfigSources}); later sources win. */
-    public static final class Builder {
-        private final ConfigSources sources = new ConfigSources();
+    public static final class Builder extends ConfigSources.Builder<Builder> {
 
         private Builder() {}
 
-        /**
-         * Reads a properties file (above defaults, below environment and overrides).
-         *
-         * @throws UncheckedIOException if the file cannot be read
-         */
-        public Builder optPropertiesFile(Path path) {
-            sources.readPropertiesFile(path);
-            return this;
-        }
-
-        /** Uses these environment variables (usually {@code System.getenv()}). */
-        public Builder optEnvironment(Map<String, String> environment) {
-            sources.environment(environment);
-            return this;
-        }
-
-        /** Sets one key above every other source (command-line flags). */
-        public Builder optOverride(String key, Object value) {
-            sources.override(key, value);
-            return this;
-        }
-
-        /** Sets keys above every other source. */
-        public Builder optOverrides(Map<String, ?> values) {
-            values.forEach(this::optOverride);
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -1158,7 +1133,7 @@ public final class StreamsAppConfig extends AbstractConfig {
          */
         public StreamsAppConfig build() {
             return new StreamsAppConfig(
-                    sources.merge(DEFINITION.names(), StreamsAppConfig::envName));
+                    sources().merge(DEFINITION.names(), StreamsAppConfig::envName));
         }
     }
 }

@@ -3,7 +3,6 @@ package io.captioner.training.config;
 import io.captioner.model.metrics.MetricScores;
 import io.captioner.ops.ConfigSources;
 import io.captioner.schemas.serde.AvroSerdeConfig;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -499,36 +498,12 @@ public final class TrainingServiceConfig extends AbstractConfig {
     }
 
     /** Collects the configuration sources ({@link ConfigSources}); later sources win. */
-    public static final class Builder {
-        private final ConfigSources sources = new ConfigSources();
+    public static final class Builder extends ConfigSources.Builder<Builder> {
 
         private Builder() {}
 
-        /**
-         * Reads a properties file (above defaults, below environment and overrides).
-         *
-         * @throws UncheckedIOException if the file cannot be read
-         */
-        public Builder optPropertiesFile(Path path) {
-            sources.readPropertiesFile(path);
-            return this;
-        }
-
-        /** Uses these environment variables (usually {@code System.getenv()}). */
-        public Builder optEnvironment(Map<String, String> environment) {
-            sources.environment(environment);
-            return this;
-        }
-
-        /** Sets one key above every other source (command-line flags). */
-        public Builder optOverride(String key, Object value) {
-            sources.override(key, value);
-            return this;
-        }
-
-        /** Sets keys above every other source. */
-        public Builder optOverrides(Map<String, ?> values) {
-            values.forEach(this::optOverride);
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -539,7 +514,7 @@ public final class TrainingServiceConfig extends AbstractConfig {
          */
         public TrainingServiceConfig build() {
             return new TrainingServiceConfig(
-                    sources.merge(DEFINITION.names(), TrainingServiceConfig::envName));
+                    sources().merge(DEFINITION.names(), TrainingServiceConfig::envName));
         }
     }
 }
