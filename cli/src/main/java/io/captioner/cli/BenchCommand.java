@@ -173,6 +173,16 @@ public final class BenchCommand implements Callable<Integer> {
     double stageSeconds;
 
     @Option(
+            names = "--warm-up",
+            paramLabel = "S",
+            defaultValue = "20",
+            description =
+                    "Seconds of backlogs run through the app before its figures are taken, so"
+                            + " the JIT has compiled the broker's, the clients' and the app's hot"
+                            + " code (at least two batches; default: ${DEFAULT-VALUE}).")
+    double warmUpSeconds;
+
+    @Option(
             names = "--duration",
             paramLabel = "S",
             defaultValue = "60",
@@ -325,6 +335,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         require(threads == null || threads >= 1, "--threads must be >= 1, was " + threads);
         require(stageSeconds > 0, "--stage-seconds must be > 0, was " + stageSeconds);
+        require(warmUpSeconds >= 0, "--warm-up must be >= 0, was " + warmUpSeconds);
         require(durationSeconds > 0, "--duration must be > 0, was " + durationSeconds);
         require(
                 rate == null || (rate > 0 && !rate.isInfinite()),
@@ -353,6 +364,7 @@ public final class BenchCommand implements Callable<Integer> {
                         sweep,
                         threads == null ? OptionalInt.empty() : OptionalInt.of(threads),
                         Duration.ofMillis(Math.round(stageSeconds * 1000)),
+                        Duration.ofMillis(Math.round(warmUpSeconds * 1000)),
                         Duration.ofMillis(Math.round(durationSeconds * 1000)),
                         rate == null ? OptionalDouble.empty() : OptionalDouble.of(rate),
                         appConfig,

@@ -63,6 +63,8 @@ class BenchCommandIT {
                         "1,2,64",
                         "--stage-seconds",
                         "0.2",
+                        "--warm-up",
+                        "1",
                         "--duration",
                         "2",
                         "--rate",
@@ -97,6 +99,7 @@ class BenchCommandIT {
                         "steady_p99_ms",
                         "rss_start_mb",
                         "rss_after_warm_up_mb",
+                        "warm_up_s",
                         "rss_end_mb",
                         "gflop_per_image")) {
             assertThat(json.get(key)).as(key).isNotNull();

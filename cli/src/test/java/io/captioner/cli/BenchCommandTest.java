@@ -42,6 +42,7 @@ class BenchCommandTest {
                         "--images",
                         "--batch-size",
                         "--threads",
+                        "--warm-up",
                         "--duration",
                         "--rate",
                         "--sweep",
@@ -58,6 +59,7 @@ class BenchCommandTest {
         assertRefused(bench("--sweep", "1,0,4"), "--sweep sizes must be between 1 and 4096");
         assertRefused(bench("--threads", "0"), "--threads must be >= 1");
         assertRefused(bench("--duration", "0"), "--duration must be > 0");
+        assertRefused(bench("--warm-up", "-1"), "--warm-up must be >= 0");
         assertRefused(bench("--rate", "-1"), "--rate must be > 0");
         assertRefused(bench("--stage-seconds", "0"), "--stage-seconds must be > 0");
         assertRefused(bench("--image-size", "10"), "--image-size must be between 64 and 4096");

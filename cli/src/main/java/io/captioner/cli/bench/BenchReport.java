@@ -34,6 +34,7 @@ public final class BenchReport {
         m.put("load_avg_end", r.loadEnd() < 0 ? null : round(r.loadEnd(), 2));
         m.put("images", r.images());
         m.put("image_size", r.settings().imageSize());
+        m.put("warm_up_s", r.settings().warmUp().toMillis() / 1000.0);
         m.put("image_bytes_mean", round(r.imageBytesMean(), 0));
         m.put("images_partitions", r.imagesPartitions());
         m.put("beam_size", r.decoding().beamSize());

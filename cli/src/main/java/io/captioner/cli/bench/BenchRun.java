@@ -266,16 +266,7 @@ public final class BenchRun {
                                         topics.images(),
                                         images,
                                         tracker)) {
-                    int warmUp = Math.max(8, 2 * settings.batchSize());
-                    PipelineBench.BacklogResult warm =
-                            load.backlog(
-                                    "warm-up", "bench-warm-", warmUp, timeout(warmUp, seedRate));
-                    progress.accept(
-                            String.format(
-                                    Locale.ROOT,
-                                    "warm-up: %d images through the app in %.1f s",
-                                    warm.images(),
-                                    warm.seconds()));
+                    warmUp(load, seedRate);
                     rss.mark("after_warm_up");
                     AppMetrics before = AppMetrics.scrape(http, app.httpPort());
                     int n = settings.images();
@@ -343,6 +334,32 @@ public final class BenchRun {
      * How long a stage of {@code images} may take before the bench gives up: a minute plus ten
      * times what the seed-style path would need. Only a broken pipeline is that slow.
      */
+    /**
+     * Runs backlogs through the app until the warm-up time has passed (at least one of two
+     * batches): a JVM serving Kafka compiles for tens of seconds, and figures taken meanwhile
+     * measure the JIT, not the pipeline.
+     */
+    private void warmUp(PipelineBench load, double seedRate) throws InterruptedException {
+        int round = Math.max(8, 2 * settings.batchSize());
+        int backlog = Math.max(round, Math.min(settings.images(), 1000));
+        long start = System.nanoTime();
+        long until = start + settings.warmUp().toNanos();
+        int images = 0;
+        int rounds = 0;
+        do {
+            int count = rounds == 0 ? round : backlog;
+            load.backlog("warm-up", "bench-warm-" + rounds + "-", count, timeout(count, seedRate));
+            images += count;
+            rounds++;
+        } while (System.nanoTime() < until);
+        progress.accept(
+                String.format(
+                        Locale.ROOT,
+                        "warm-up: %d images through the app in %.1f s",
+                        images,
+                        (System.nanoTime() - start) / 1e9));
+    }
+
     private static Duration timeout(int images, double seedStyleImagesPerSecond) {
         return Duration.ofSeconds(60)
                 .plusMillis((long) (10_000.0 * images / seedStyleImagesPerSecond));

@@ -21,6 +21,7 @@ import java.util.OptionalInt;
  * @param sweep further batch sizes of the in-process chart
  * @param threads PyTorch intra-op threads; empty keeps PyTorch's default
  * @param stageCap time cap of each in-process measurement
+ * @param warmUp how long images run through the app before anything there is measured
  * @param steadyDuration length of the open-loop load
  * @param steadyRate its rate in images/s; empty for half the measured end-to-end capacity
  * @param appConfig extra streams-app settings
@@ -37,6 +38,7 @@ public record BenchSettings(
         List<Integer> sweep,
         OptionalInt threads,
         Duration stageCap,
+        Duration warmUp,
         Duration steadyDuration,
         OptionalDouble steadyRate,
         Map<String, String> appConfig,

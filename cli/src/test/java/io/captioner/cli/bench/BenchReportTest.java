@@ -39,6 +39,7 @@ class BenchReportTest {
                         List.of(1, 16),
                         OptionalInt.empty(),
                         Duration.ofSeconds(1),
+                        Duration.ofSeconds(3),
                         Duration.ofSeconds(2),
                         OptionalDouble.empty(),
                         Map.of(),
