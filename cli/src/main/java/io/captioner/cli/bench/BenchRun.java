@@ -331,12 +331,8 @@ public final class BenchRun {
     }
 
     /**
-     * How long a stage of {@code images} may take before the bench gives up: a minute plus ten
-     * times what the seed-style path would need. Only a broken pipeline is that slow.
-     */
-    /**
-     * Runs backlogs through the app until the warm-up time has passed (at least one of two
-     * batches): a JVM serving Kafka compiles for tens of seconds, and figures taken meanwhile
+     * Runs backlogs through the app until the warm-up time has passed (at least one backlog of
+     * two batches): a JVM serving Kafka compiles for tens of seconds, and figures taken meanwhile
      * measure the JIT, not the pipeline.
      */
     private void warmUp(PipelineBench load, double seedRate) throws InterruptedException {
@@ -360,6 +356,10 @@ public final class BenchRun {
                         (System.nanoTime() - start) / 1e9));
     }
 
+    /**
+     * How long a stage of {@code images} may take before the bench gives up: a minute plus ten
+     * times what the seed-style path would need. Only a broken pipeline is that slow.
+     */
     private static Duration timeout(int images, double seedStyleImagesPerSecond) {
         return Duration.ofSeconds(60)
                 .plusMillis((long) (10_000.0 * images / seedStyleImagesPerSecond));
