@@ -331,8 +331,8 @@ public final class BenchRun {
     }
 
     /**
-     * Runs backlogs through the app until the warm-up time has passed (at least one backlog of
-     * two batches): a JVM serving Kafka compiles for tens of seconds, and figures taken meanwhile
+     * Runs backlogs through the app until the warm-up time has passed (at least one backlog of two
+     * batches): a JVM serving Kafka compiles for tens of seconds, and figures taken meanwhile
      * measure the JIT, not the pipeline.
      */
     private void warmUp(PipelineBench load, double seedRate) throws InterruptedException {
