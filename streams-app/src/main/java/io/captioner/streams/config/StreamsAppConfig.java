@@ -1041,7 +1041,7 @@ public final class StreamsAppConfig extends AbstractConfig {
                 Range.between(0, 64),
                 Importance.MEDIUM,
                 "Threads that run the model, each one batch at a time in its own session; 0:"
-                        + " 1 on a CPU, 2 on a GPU.");
+                        + " 2 (1 on a one-core CPU).");
         def.define(
                 INFERENCE_INTRA_OP_THREADS,
                 Type.INT,

@@ -136,6 +136,9 @@ class StreamsAppConfigTest {
         ServingPlan configured = custom.servingPlan(16, false);
 
         assertThat(cpu.inferenceThreads() * cpu.intraOpThreads()).isEqualTo(16);
+        assertThat(cpu.inferenceThreads()).isEqualTo(2);
+        assertThat(defaults.servingPlan(1, false).inferenceThreads()).isEqualTo(1);
+        assertThat(defaults.servingPlan(2, false).intraOpThreads()).isEqualTo(1);
         assertThat(cpu.inputThreads()).isEqualTo(8);
         assertThat(cpu.inflightBatches()).isEqualTo(cpu.inferenceThreads() + 1);
         assertThat(gpu.inferenceThreads()).isEqualTo(2);
