@@ -7,7 +7,7 @@ package io.captioner.streams.config;
  * decoding and inference alternate per batch; two inference threads where there are two cores,
  * because one batch whose intra-op threads wait at every barrier for a core the broker or the
  * stream thread holds leaves cores idle, while two batches side by side keep them busy ({@code
- * ./captioner bench} on 2 cores: 523 against 382 images/s end to end). On a GPU the device
+ * ./captioner bench} on 2 cores: 467 to 523 images/s end to end against 382). On a GPU the device
  * computes, so two inference threads keep it fed, each with one intra-op thread, and batches are
  * larger.
  *
