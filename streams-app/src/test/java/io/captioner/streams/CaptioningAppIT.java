@@ -28,7 +28,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -388,6 +393,103 @@ class CaptioningAppIT {
 
     private static byte[] serialized(Topics topics, ImageEvent event) {
         return KafkaTestSupport.serialize(topics, List.of(event)).get(0).getValue();
+    }
+
+    @Test
+    void shouldDeadLetterBufferedImagesWhoseRecordsTheTopicNoLongerHas() throws Exception {
+        // Given images buffered (as references) by an app without a model, which then stops
+        Map<String, Object> props = new HashMap<>(config("gone-", 1).originals());
+        props.remove(StreamsAppConfig.MODEL_PATH);
+        StreamsAppConfig noModel = StreamsAppConfig.of(props);
+        Topics topics = CaptioningTopology.topics(noModel);
+        List<ImageEvent> events = goodImages("gone-", 4);
+        String images = topics.images().name();
+        try (CaptioningApp app = CaptioningApp.start(noModel);
+                Admin admin = admin()) {
+            KafkaTestSupport.sendRaw(
+                    stack.bootstrapServers(), images, KafkaTestSupport.serialize(topics, events));
+            Map<TopicPartition, Long> ends = endOffsets(admin, images);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!committed(admin, "gone-app").entrySet().containsAll(ends.entrySet())) {
+                assertThat(System.nanoTime()).as("the app commits its input").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+        // And retention (here deleteRecords) removes their records while it is down
+        try (Admin admin = admin()) {
+            Map<TopicPartition, RecordsToDelete> all = new HashMap<>();
+            endOffsets(admin, images)
+                    .forEach((tp, end) -> all.put(tp, RecordsToDelete.beforeOffset(end)));
+            admin.deleteRecords(all).all().get();
+        }
+
+        // When it restarts with a model
+        try (CaptioningApp app = CaptioningApp.start(config("gone-", 1))) {
+            List<ConsumerRecord<String, CaptionFailure>> letters =
+                    KafkaTestSupport.readCommitted(
+                            stack.bootstrapServers(),
+                            topics.captionsDlq().name(),
+                            topics.captionsDlq().valueSerde().deserializer(),
+                            Duration.ofSeconds(60),
+                            read -> read.size() >= 4);
+
+            // Then each image is dead-lettered with its coordinates and why, none is lost
+            assertThat(letters)
+                    .extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrderElementsOf(
+                            events.stream().map(ImageEvent::getImageId).toList());
+            assertThat(letters)
+                    .allSatisfy(
+                            r -> {
+                                assertThat(r.value().getReason())
+                                        .isEqualTo(FailureReason.INTERNAL_ERROR);
+                                assertThat(r.value().getMessage())
+                                        .contains("is no longer in the topic");
+                                assertThat(r.value().getSourceTopic()).isEqualTo(images);
+                                assertThat(r.value().getSourceOffset()).isNotNull();
+                            });
+            assertThat(
+                            KafkaTestSupport.readCommitted(
+                                    stack.bootstrapServers(),
+                                    topics.captions().name(),
+                                    topics.captions().valueSerde().deserializer(),
+                                    Duration.ofSeconds(2),
+                                    read -> false))
+                    .isEmpty();
+        }
+    }
+
+    private static Admin admin() {
+        return Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic)
+            throws Exception {
+        int partitions =
+                admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions()
+                        .size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+        ends.values().removeIf(end -> end == 0);
+        return ends;
+    }
+
+    private static Map<TopicPartition, Long> committed(Admin admin, String group) throws Exception {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .forEach((tp, om) -> out.put(tp, om.offset()));
+        return out;
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {

@@ -1,15 +1,24 @@
 package io.captioner.streams.processor;
 
+import io.captioner.events.FailureReason;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The changelogged buffer of one task used as a FIFO queue keyed by input offset: entries are
@@ -18,16 +27,38 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * removed when their output is forwarded. Entries whose work must be redone (a model outage, a
  * failure worth retrying) are handed out again from their offset once their back-off has passed.
  *
+ * <p>Why entries are mostly references: an image the queue holds in memory anyway (up to {@code
+ * heldCapacity} of them, each at most {@link #REFERENCE_MAX_BYTES}) is buffered as a {@link
+ * PendingImage#toReferenceBytes() reference} to its input record, so its bytes are not written to
+ * the changelog a second time; the rest (a long backlog of waiting images, a large image) is
+ * buffered with its value, which bounds the memory per task. After a restore, the values of
+ * references are read back from the input topic by a {@link SourceReader}, all of one take in one
+ * pass; a record that is gone from the topic (its retention passed while the app was down) comes
+ * out as an error entry to dead-letter, and a read that times out is retried after a back-off.
+ *
  * <p>The values are raw bytes decoded here, so that a corrupt entry is reported as such instead of
  * failing the store's iterator. Stream-thread only.
  */
 final class BufferQueue {
 
-    private final KeyValueStore<Long, byte[]> store;
-    private final int recentCapacity;
+    private static final Logger LOG = LoggerFactory.getLogger(BufferQueue.class);
 
-    /** Entries appended lately, kept so that handing them out needs no store read. */
-    private final Map<Long, PendingImage> recent = new LinkedHashMap<>();
+    /** Largest value buffered as a reference; larger ones go to the changelog, not the heap. */
+    static final int REFERENCE_MAX_BYTES = 1 << 20;
+
+    /** Back-off before reading the values of references again after a read timed out. */
+    static final long SOURCE_RETRY_MS = 1000;
+
+    private final KeyValueStore<Long, byte[]> store;
+    private final int heldCapacity;
+    private final Supplier<SourceReader> sources;
+    private SourceReader source;
+
+    /**
+     * Entries whose value is in memory (buffered as references, or read back from the topic), kept
+     * until removed so that handing them out, again or not, needs neither a store nor a topic read.
+     */
+    private final Map<Long, PendingImage> held = new LinkedHashMap<>();
 
     private final TreeMap<Long, Long> redoNotBefore = new TreeMap<>();
     private long size;
@@ -35,9 +66,15 @@ final class BufferQueue {
     private long unread;
     private long oldestUnreadBufferedAt = -1;
 
-    BufferQueue(KeyValueStore<Long, byte[]> store, int recentCapacity) {
+    /**
+     * A queue on {@code store} that holds up to {@code heldCapacity} values in memory and reads
+     * back restored references with the reader {@code sources} opens (once, when first needed).
+     */
+    BufferQueue(
+            KeyValueStore<Long, byte[]> store, int heldCapacity, Supplier<SourceReader> sources) {
         this.store = store;
-        this.recentCapacity = recentCapacity;
+        this.heldCapacity = heldCapacity;
+        this.sources = sources;
     }
 
     /**
@@ -46,7 +83,7 @@ final class BufferQueue {
      * @return the number of buffered entries
      */
     long restore() {
-        recent.clear();
+        held.clear();
         redoNotBefore.clear();
         size = 0;
         cursor = -1;
@@ -67,19 +104,18 @@ final class BufferQueue {
 
     /** Buffers a new entry (its offset is above every buffered one). */
     void append(PendingImage entry) {
-        store.put(entry.offset(), entry.toBytes());
+        if (held.size() < heldCapacity && entry.value().length <= REFERENCE_MAX_BYTES) {
+            store.put(entry.offset(), entry.toReferenceBytes());
+            held.put(entry.offset(), entry);
+        } else {
+            store.put(entry.offset(), entry.toBytes());
+        }
         size++;
         if (unread == 0) {
             cursor = entry.offset();
             oldestUnreadBufferedAt = entry.bufferedAtMs();
         }
         unread++;
-        recent.put(entry.offset(), entry);
-        if (recent.size() > recentCapacity) {
-            Iterator<Long> eldest = recent.keySet().iterator();
-            eldest.next();
-            eldest.remove();
-        }
     }
 
     /** Entries buffered and not forwarded yet. */
@@ -99,7 +135,7 @@ final class BufferQueue {
 
     /**
      * Hands out up to {@code max} entries: first those due for a redo, then unread ones from the
-     * cursor on.
+     * cursor on; references whose value cannot be read now are due for a redo later instead.
      */
     List<Taken> take(int max, long nowMs) {
         List<Taken> out = new ArrayList<>(Math.min(max, 64));
@@ -110,8 +146,11 @@ final class BufferQueue {
                 continue;
             }
             redo.remove();
-            byte[] bytes = store.get(due.getKey());
-            if (bytes != null) {
+            PendingImage kept = held.get(due.getKey());
+            byte[] bytes = kept != null ? null : store.get(due.getKey());
+            if (kept != null) {
+                out.add(new Taken(due.getKey(), kept, null, null));
+            } else if (bytes != null) {
                 out.add(decode(due.getKey(), bytes));
             }
         }
@@ -119,7 +158,7 @@ final class BufferQueue {
             try (KeyValueIterator<Long, byte[]> it = store.range(cursor, Long.MAX_VALUE)) {
                 while (out.size() < max && it.hasNext()) {
                     KeyValue<Long, byte[]> entry = it.next();
-                    PendingImage cached = recent.remove(entry.key);
+                    PendingImage cached = held.get(entry.key);
                     out.add(
                             cached != null
                                     ? new Taken(entry.key, cached, null, null)
@@ -131,7 +170,7 @@ final class BufferQueue {
                 if (unread > 0 && it.hasNext()) {
                     KeyValue<Long, byte[]> next = it.next();
                     cursor = next.key;
-                    PendingImage cached = recent.get(next.key);
+                    PendingImage cached = held.get(next.key);
                     oldestUnreadBufferedAt =
                             cached != null ? cached.bufferedAtMs() : bufferedAtOrNow(next.value);
                 } else if (unread > 0) {
@@ -140,6 +179,74 @@ final class BufferQueue {
                     unread = 0;
                 }
             }
+        }
+        return readReferences(out, nowMs);
+    }
+
+    /** Fills in the values of the references among {@code taken} from the input topic. */
+    private List<Taken> readReferences(List<Taken> taken, long nowMs) {
+        Map<TopicPartition, NavigableSet<Long>> wanted = new LinkedHashMap<>();
+        for (Taken t : taken) {
+            if (t.needsValue()) {
+                wanted.computeIfAbsent(
+                                new TopicPartition(t.image().topic(), t.image().partition()),
+                                tp -> new TreeSet<>())
+                        .add(t.offset());
+            }
+        }
+        if (wanted.isEmpty()) {
+            return taken;
+        }
+        Map<Long, byte[]> values = new HashMap<>();
+        Map<TopicPartition, RuntimeException> failed = new LinkedHashMap<>();
+        for (Map.Entry<TopicPartition, NavigableSet<Long>> read : wanted.entrySet()) {
+            try {
+                if (source == null) {
+                    source = sources.get();
+                }
+                values.putAll(source.read(read.getKey(), read.getValue()));
+            } catch (TimeoutException e) {
+                failed.put(read.getKey(), e);
+                LOG.warn(
+                        "Could not read {} buffered image(s) back from {} ({}); retrying in {} ms",
+                        read.getValue().size(),
+                        read.getKey(),
+                        e.getMessage(),
+                        SOURCE_RETRY_MS);
+            }
+        }
+        List<Taken> out = new ArrayList<>(taken.size());
+        for (Taken t : taken) {
+            if (!t.needsValue()) {
+                out.add(t);
+                continue;
+            }
+            PendingImage ref = t.image();
+            if (failed.containsKey(new TopicPartition(ref.topic(), ref.partition()))) {
+                redoNotBefore.put(t.offset(), nowMs + SOURCE_RETRY_MS);
+                continue;
+            }
+            byte[] value = values.get(t.offset());
+            if (value == null) {
+                out.add(
+                        new Taken(
+                                t.offset(),
+                                ref,
+                                null,
+                                new CaptioningException(
+                                        FailureReason.INTERNAL_ERROR,
+                                        "the buffered image's record "
+                                                + FailureTracker.where(
+                                                        ref.topic(), ref.partition(), t.offset())
+                                                + " is no longer in the topic (its retention"
+                                                + " passed, or it was deleted), so it cannot be"
+                                                + " captioned",
+                                        null)));
+                continue;
+            }
+            PendingImage full = ref.withValue(value);
+            held.put(t.offset(), full);
+            out.add(new Taken(t.offset(), full, null, null));
         }
         return out;
     }
@@ -158,14 +265,23 @@ final class BufferQueue {
     /** Deletes a forwarded entry. */
     void remove(long offset) {
         store.delete(offset);
-        recent.remove(offset);
+        held.remove(offset);
         redoNotBefore.remove(offset);
         size--;
     }
 
+    /** Closes the reader of the input topic, if one was opened. */
+    void close() {
+        if (source != null) {
+            source.close();
+            source = null;
+        }
+    }
+
     private static Taken decode(long offset, byte[] bytes) {
         try {
-            return new Taken(offset, PendingImage.fromBytes(bytes), null, null);
+            PendingImage image = PendingImage.fromBytes(bytes);
+            return new Taken(offset, image, null, null, PendingImage.isReference(bytes));
         } catch (SerializationException e) {
             return new Taken(offset, null, bytes, e);
         }
@@ -180,7 +296,18 @@ final class BufferQueue {
     }
 
     /**
-     * One handed-out entry: the decoded image, or the raw bytes and the error of a corrupt entry.
+     * One handed-out entry: the image; or the raw bytes and the error of a corrupt entry ({@code
+     * image} null); or the reference and the error of an entry whose record is gone.
      */
-    record Taken(long offset, PendingImage image, byte[] corrupt, SerializationException error) {}
+    record Taken(
+            long offset,
+            PendingImage image,
+            byte[] corrupt,
+            RuntimeException error,
+            boolean needsValue) {
+
+        Taken(long offset, PendingImage image, byte[] corrupt, RuntimeException error) {
+            this(offset, image, corrupt, error, false);
+        }
+    }
 }

@@ -65,8 +65,16 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
         if (lane != null) {
             lane.close();
         }
+        if (queue != null) {
+            queue.close();
+        }
         shared.metrics().buffered((int) -counted);
-        queue = new BufferQueue(store, settings.inflightImages());
+        String clientId = context.applicationId() + "-" + context.taskId() + "-source-reader";
+        queue =
+                new BufferQueue(
+                        store,
+                        settings.inflightImages() + settings.maxWaitingImages(),
+                        () -> shared.sources().open(context.appConfigs(), clientId));
         long restored = queue.restore();
         counted = restored;
         shared.metrics().buffered((int) restored);
@@ -206,6 +214,10 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
                     deadLetterCorrupt(taken);
                     continue;
                 }
+                if (taken.error() != null) {
+                    deadLetterGone(taken);
+                    continue;
+                }
                 ModelLease itemLease;
                 if (!firstUsed) {
                     itemLease = first;
@@ -330,6 +342,13 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
         remove(taken.offset());
     }
 
+    /** Dead-letters a buffered reference whose record the input topic no longer has. */
+    private void deadLetterGone(BufferQueue.Taken taken) {
+        PendingImage p = taken.image();
+        deadLetter(taken.error(), null, keyText(p.key()), p, null);
+        remove(taken.offset());
+    }
+
     private CaptioningException poison(FailureTracker.Failure failure) {
         return new CaptioningException(
                 FailureReason.INTERNAL_ERROR,
@@ -385,6 +404,9 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
         if (lane != null) {
             lane.close();
         }
+        if (queue != null) {
+            queue.close();
+        }
         shared.metrics().buffered((int) -counted);
         counted = 0;
     }
@@ -395,7 +417,8 @@ final class CaptioningProcessor implements Processor<byte[], byte[], String, Spe
             ProcessorSettings settings,
             CaptioningPipeline pipeline,
             FailureTracker tracker,
-            ThreadLocal<BlockBudget> budgets) {
+            ThreadLocal<BlockBudget> budgets,
+            SourceReaders sources) {
 
         DeadLetters deadLetters() {
             return pipeline.deadLetters();

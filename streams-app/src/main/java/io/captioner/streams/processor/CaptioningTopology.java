@@ -72,7 +72,8 @@ public final class CaptioningTopology {
                         settings,
                         pipeline,
                         tracker,
-                        ThreadLocal.withInitial(() -> new BlockBudget(blockMs)));
+                        ThreadLocal.withInitial(() -> new BlockBudget(blockMs)),
+                        SourceReaders.kafka());
         StoreBuilder<KeyValueStore<Long, byte[]>> store =
                 Stores.keyValueStoreBuilder(
                                 settings.persistentBuffer()

@@ -7,8 +7,14 @@ import java.util.Objects;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * An input record waiting in the batch buffer: its raw key and value once, plus where it came from,
- * so that after a crash the restored buffer can still caption it or dead-letter it with its origin.
+ * An input record waiting in the batch buffer: its raw key and value, plus where it came from, so
+ * that after a crash the restored buffer can still caption it or dead-letter it with its origin.
+ *
+ * <p>Two layouts go to the buffer store: {@link #toBytes()} carries the value, {@link
+ * #toReferenceBytes()} only where it is (the record at {@code topic/partition@offset}, which the
+ * input topic keeps), so an image held in memory crosses the broker once more, not twice; {@link
+ * #isReference} tells them apart and a reference reads back with an empty value to be filled from
+ * the topic.
  *
  * <p>The value stays in the wire format it arrived in (Confluent framing with the writer's schema
  * id), so a buffered event is decoded with the schema it was written with, whatever version of
@@ -34,6 +40,9 @@ public record PendingImage(
     /** Layout with the value once; what is written now. */
     private static final byte FORMAT = 2;
 
+    /** Layout without the value: the input topic holds it. */
+    private static final byte FORMAT_REFERENCE = 3;
+
     /** Layout of earlier releases: the value plus a re-encoded copy of the event, now ignored. */
     private static final byte FORMAT_WITH_EVENT_COPY = 1;
 
@@ -56,9 +65,30 @@ public record PendingImage(
 
     /** The versioned, length-prefixed binary layout of the buffer store's values. */
     public byte[] toBytes() {
+        return write(FORMAT, serializedSize());
+    }
+
+    /** The layout of {@link #toBytes()} without the value, which stays in the input topic. */
+    public byte[] toReferenceBytes() {
+        return write(FORMAT_REFERENCE, serializedSize() - value.length - 4);
+    }
+
+    /**
+     * Whether {@code data} is a {@link #toReferenceBytes() reference}, whose value is elsewhere.
+     */
+    public static boolean isReference(byte[] data) {
+        return data.length > 0 && data[0] == FORMAT_REFERENCE;
+    }
+
+    /** This entry with the value read back from the input topic. */
+    public PendingImage withValue(byte[] newValue) {
+        return new PendingImage(topic, partition, offset, timestamp, bufferedAtMs, key, newValue);
+    }
+
+    private byte[] write(byte format, int size) {
         byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(serializedSize());
-        out.put(FORMAT);
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(format);
         out.putShort((short) topicBytes.length);
         out.put(topicBytes);
         out.putInt(partition);
@@ -66,13 +96,16 @@ public record PendingImage(
         out.putLong(timestamp);
         out.putLong(bufferedAtMs);
         putBytes(out, key);
-        putBytes(out, value);
+        if (format != FORMAT_REFERENCE) {
+            putBytes(out, value);
+        }
         return out.array();
     }
 
     /**
-     * Reads {@link #toBytes()} output, and entries written by earlier releases (whose re-encoded
-     * event copy is skipped: the raw value is the truth).
+     * Reads {@link #toBytes()} output, a {@link #toReferenceBytes() reference} (with an empty
+     * value), and entries written by earlier releases (whose re-encoded event copy is skipped: the
+     * raw value is the truth).
      *
      * @throws SerializationException if the bytes are not a buffered entry
      */
@@ -81,7 +114,9 @@ public record PendingImage(
         try {
             ByteBuffer in = ByteBuffer.wrap(data);
             byte format = in.get();
-            if (format != FORMAT && format != FORMAT_WITH_EVENT_COPY) {
+            if (format != FORMAT
+                    && format != FORMAT_WITH_EVENT_COPY
+                    && format != FORMAT_REFERENCE) {
                 throw new SerializationException("unknown pending-image format " + format);
             }
             // Both formats start alike (format 1 wrote the ASCII topic name with writeUTF, which
@@ -94,7 +129,7 @@ public record PendingImage(
             long timestamp = in.getLong();
             long bufferedAt = in.getLong();
             byte[] key = getBytes(in);
-            byte[] value = getBytes(in);
+            byte[] value = format == FORMAT_REFERENCE ? new byte[0] : getBytes(in);
             if (value == null) {
                 throw new SerializationException("pending image without a value");
             }

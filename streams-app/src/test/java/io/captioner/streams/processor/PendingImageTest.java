@@ -28,6 +28,27 @@ class PendingImageTest {
     }
 
     @Test
+    void shouldRoundTripAReferenceWithoutItsValue() {
+        byte[] key = {7, 8};
+        PendingImage p = new PendingImage("images", 3, 77L, 10L, 20L, key, new byte[5000]);
+
+        byte[] bytes = p.toReferenceBytes();
+        PendingImage back = PendingImage.fromBytes(bytes);
+
+        assertThat(PendingImage.isReference(bytes)).isTrue();
+        assertThat(PendingImage.isReference(p.toBytes())).isFalse();
+        assertThat(bytes.length).isLessThan(100);
+        assertThat(back.topic()).isEqualTo("images");
+        assertThat(back.partition()).isEqualTo(3);
+        assertThat(back.offset()).isEqualTo(77L);
+        assertThat(back.timestamp()).isEqualTo(10L);
+        assertThat(back.bufferedAtMs()).isEqualTo(20L);
+        assertThat(back.key()).containsExactly(7, 8);
+        assertThat(back.value()).isEmpty();
+        assertThat(back.withValue(new byte[] {1}).value()).containsExactly(1);
+    }
+
+    @Test
     void shouldKeepThePayloadOnceWithinTheFramingAllowance() {
         byte[] value = new byte[600 * 1024];
         String topic = "t".repeat(249);
