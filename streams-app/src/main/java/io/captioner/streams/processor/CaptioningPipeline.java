@@ -10,9 +10,15 @@ import io.captioner.streams.model.InferenceSession;
 import io.captioner.streams.model.ModelProvider;
 import io.captioner.streams.model.ServingModel;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The asynchronous half of the serving path, shared by every task of an app: a bounded pool of
  * input threads that decode (and fetch) images and resize them to the model's input size, and
- * inference threads, each captioning one batch at a time in its own {@link InferenceSession}.
+ * inference threads, each captioning one batch at a time in its own {@link InferenceSession};
+ * batches form across the lanes (tasks) of the app ({@link #formBatches}).
  *
  * <p>Why this shape: the stream thread only buffers records and forwards finished outputs, so no
  * exactly-once transaction ever spans a fetch, a decode or a forward pass, however slow the input
@@ -61,7 +68,11 @@ public final class CaptioningPipeline implements AutoCloseable {
     private final CaptioningMetrics metrics;
     private final long maxModelBackoffMs;
     private final ThreadPoolExecutor input;
-    private final BlockingQueue<PipelineLane.InferenceBatch> batches = new LinkedBlockingQueue<>();
+    private final BlockingQueue<InferenceBatch> batches = new LinkedBlockingQueue<>();
+
+    /** The open lanes, in the order they opened; guarded by itself, the batcher's lock. */
+    private final Set<PipelineLane> lanes = new LinkedHashSet<>();
+
     private final List<Thread> inference = new ArrayList<>();
     private final int inferenceThreads;
     private volatile boolean closed;
@@ -144,8 +155,86 @@ public final class CaptioningPipeline implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("pipeline is closed");
         }
-        return new PipelineLane(this, name, capacity, maxBatch, maxWaitMs);
+        PipelineLane lane = new PipelineLane(this, name, capacity, maxBatch, maxWaitMs);
+        synchronized (lanes) {
+            lanes.add(lane);
+        }
+        return lane;
     }
+
+    /** Forgets a closed lane. */
+    void laneClosed(PipelineLane lane) {
+        synchronized (lanes) {
+            lanes.remove(lane);
+        }
+    }
+
+    /**
+     * Forms the batches that may leave now from the prepared images of every lane (with {@code
+     * nowMs} {@link Long#MIN_VALUE}: full ones only) and queues them for the inference threads.
+     *
+     * <p>Why across lanes: a lane is one partition, and at a moderate rate spread over many
+     * partitions no partition fills a batch within the wait, so per-lane batches left small and the
+     * model, slower per image at small batches, fell behind the load it could carry. A batch takes
+     * one model's images oldest first (by the time they were buffered) from any lane; it leaves
+     * once it is full, or once its oldest image waited its lane's maximum and no batch is queued
+     * for the model (a busy model lets a partial batch fill: under a backlog every image is
+     * overdue).
+     */
+    void formBatches(long nowMs) {
+        synchronized (lanes) {
+            while (!closed) {
+                InferenceBatch batch = nextBatch(nowMs);
+                if (batch == null) {
+                    return;
+                }
+                batches.add(batch);
+            }
+        }
+    }
+
+    private InferenceBatch nextBatch(long nowMs) {
+        Map<ServingModel, List<PipelineItem>> offers = new IdentityHashMap<>();
+        int maxBatch = Integer.MAX_VALUE;
+        for (PipelineLane lane : lanes) {
+            List<PipelineItem> offered = lane.offer(lane.maxBatch());
+            if (!offered.isEmpty()) {
+                maxBatch = Math.min(maxBatch, lane.maxBatch());
+                offers.computeIfAbsent(offered.get(0).model(), m -> new ArrayList<>())
+                        .addAll(offered);
+            }
+        }
+        List<PipelineItem> chosen = null;
+        long chosenOldest = Long.MAX_VALUE;
+        for (List<PipelineItem> candidates : offers.values()) {
+            candidates.sort(OLDEST_FIRST);
+            PipelineItem oldest = candidates.get(0);
+            boolean due =
+                    nowMs != Long.MIN_VALUE
+                            && nowMs - oldest.image().bufferedAtMs() >= oldest.lane().maxWaitMs()
+                            && batches.isEmpty();
+            if ((candidates.size() >= maxBatch || due)
+                    && oldest.image().bufferedAtMs() < chosenOldest) {
+                chosen = candidates;
+                chosenOldest = oldest.image().bufferedAtMs();
+            }
+        }
+        if (chosen == null) {
+            return null;
+        }
+        Map<PipelineLane, List<PipelineItem>> byLane = new LinkedHashMap<>();
+        for (PipelineItem item : chosen.subList(0, Math.min(maxBatch, chosen.size()))) {
+            byLane.computeIfAbsent(item.lane(), l -> new ArrayList<>()).add(item);
+        }
+        List<PipelineItem> taken = new ArrayList<>();
+        byLane.forEach((lane, items) -> taken.addAll(lane.take(items)));
+        // Nothing taken: the lanes changed under the offers (closed); look again next time.
+        return taken.isEmpty() ? null : new InferenceBatch(chosen.get(0).model(), taken);
+    }
+
+    private static final Comparator<PipelineItem> OLDEST_FIRST =
+            Comparator.comparingLong((PipelineItem i) -> i.image().bufferedAtMs())
+                    .thenComparingLong(PipelineItem::offset);
 
     /** Queues the input work of {@code item} on the input pool. */
     void prepare(PipelineLane lane, PipelineItem item) {
@@ -155,19 +244,6 @@ public final class CaptioningPipeline implements AutoCloseable {
             // Closing: the entry stays buffered for the next run.
             lane.finish(item, Outcome.retryLater(ATTEMPT_RETRY_MS, e, item.imageId()));
         }
-    }
-
-    /** Queues a batch for the inference threads. */
-    void infer(PipelineLane.InferenceBatch batch) {
-        batches.add(batch);
-    }
-
-    /**
-     * Whether batches are queued that no inference thread has taken yet: then the model is busy and
-     * a partial batch gains nothing by leaving now, while waiting lets it fill.
-     */
-    boolean inferenceBacklogged() {
-        return !batches.isEmpty();
     }
 
     private void runInput(PipelineLane lane, PipelineItem item) {
@@ -201,33 +277,41 @@ public final class CaptioningPipeline implements AutoCloseable {
 
     private void inferenceLoop() {
         while (!closed) {
-            PipelineLane.InferenceBatch batch;
+            InferenceBatch queued;
             try {
-                batch = batches.poll(200, TimeUnit.MILLISECONDS);
+                queued = batches.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (batch == null) {
+            if (queued == null) {
                 continue;
             }
-            try {
-                if (batch.lane().isClosed()) {
-                    // The task is gone: its entries are redone by the next owner.
-                    batch.items().forEach(item -> batch.lane().finish(item, null));
+            // Images of a task that is gone are redone by its next owner: drop them.
+            List<PipelineItem> live = new ArrayList<>(queued.items().size());
+            for (PipelineItem item : queued.items()) {
+                if (item.lane().isClosed()) {
+                    item.lane().finish(item, null);
                 } else {
-                    caption(batch);
+                    live.add(item);
                 }
+            }
+            if (live.isEmpty()) {
+                continue;
+            }
+            InferenceBatch batch = new InferenceBatch(queued.model(), live);
+            try {
+                caption(batch);
             } catch (Throwable t) {
-                LOG.error("Inference batch of lane {} failed unexpectedly", batch.lane().name(), t);
-                for (PipelineItem item : batch.items()) {
-                    batch.lane().finish(item, Outcome.attemptFailed(ATTEMPT_RETRY_MS, t, null));
+                LOG.error("Inference batch of {} image(s) failed unexpectedly", live.size(), t);
+                for (PipelineItem item : live) {
+                    item.lane().finish(item, Outcome.attemptFailed(ATTEMPT_RETRY_MS, t, null));
                 }
             }
         }
     }
 
-    private void caption(PipelineLane.InferenceBatch batch) {
+    private void caption(InferenceBatch batch) {
         ServingModel model = batch.model();
         List<PipelineItem> items = batch.items();
         List<byte[]> pixels = new ArrayList<>(items.size());
@@ -297,7 +381,7 @@ public final class CaptioningPipeline implements AutoCloseable {
                                         error),
                                 item.imageId());
             }
-            batch.lane().finish(item, outcome);
+            item.lane().finish(item, outcome);
         }
     }
 
@@ -312,7 +396,7 @@ public final class CaptioningPipeline implements AutoCloseable {
         }
     }
 
-    private void modelFailed(PipelineLane.InferenceBatch batch, Throwable error, Throwable probe) {
+    private void modelFailed(InferenceBatch batch, Throwable error, Throwable probe) {
         metrics.modelFailure();
         long backoff;
         synchronized (modelState) {
@@ -341,7 +425,7 @@ public final class CaptioningPipeline implements AutoCloseable {
                 backoff,
                 error);
         for (PipelineItem item : batch.items()) {
-            batch.lane().finish(item, Outcome.retryLater(backoff, error, item.imageId()));
+            item.lane().finish(item, Outcome.retryLater(backoff, error, item.imageId()));
         }
     }
 
@@ -378,6 +462,9 @@ public final class CaptioningPipeline implements AutoCloseable {
         batches.clear();
         resolver.close();
     }
+
+    /** Images of one model, from one or more lanes, captioned in one forward pass. */
+    record InferenceBatch(ServingModel model, List<PipelineItem> items) {}
 
     /** Builder of {@link CaptioningPipeline}: {@code setX} required, {@code optX} optional. */
     public static final class Builder {

@@ -21,6 +21,7 @@ final class PipelineItem {
     private byte[] resized;
     private Outcome outcome;
     private boolean inBatch;
+    private volatile PipelineLane lane;
 
     PipelineItem(PendingImage image, ModelLease lease) {
         this.image = Objects.requireNonNull(image, "image");
@@ -34,6 +35,15 @@ final class PipelineItem {
 
     long offset() {
         return image.offset();
+    }
+
+    /** The lane the image was submitted to. */
+    PipelineLane lane() {
+        return lane;
+    }
+
+    void lane(PipelineLane owner) {
+        this.lane = owner;
     }
 
     /** The record key as text: outputs of one key leave in input order. */

@@ -14,12 +14,13 @@ import java.util.TreeMap;
  * capacity} at a time), which of them are prepared and waiting for a batch, and which are done.
  *
  * <p>The stream thread submits images and drains finished ones; input and inference threads fill
- * them in. Batches form from prepared images in offset order as soon as {@code maxBatch} are ready
- * or the oldest has waited {@code maxWait} since it was buffered and no batch is queued for the
- * model (a busy model lets partial batches fill), so an image whose input is slow (a hung server)
- * holds up only itself. Finished images leave in offset order except that an image never overtakes
- * an unfinished one with the same record key. After {@link #close} nothing more is handed out and
- * the rest is dropped: the entries stay in the task's buffer for its next owner.
+ * them in. The lane {@link #offer offers} its prepared images to the pipeline's batcher, which
+ * forms batches across the lanes of an instance (see {@link CaptioningPipeline}); a lane offers
+ * only images of the model of its oldest image not in a batch yet, so after a swap a partition's
+ * captions never go back to the old version. Finished images leave in offset order except that an
+ * image never overtakes an unfinished one with the same record key. After {@link #close} nothing
+ * more is handed out and the rest is dropped: the entries stay in the task's buffer for its next
+ * owner.
  */
 final class PipelineLane {
 
@@ -47,6 +48,14 @@ final class PipelineLane {
         return name;
     }
 
+    int maxBatch() {
+        return maxBatch;
+    }
+
+    long maxWaitMs() {
+        return maxWaitMs;
+    }
+
     /** How many more images the lane takes now. */
     synchronized int room() {
         return closed ? 0 : Math.max(0, capacity - items.size());
@@ -59,6 +68,7 @@ final class PipelineLane {
 
     /** Hands an image to the input stage; the lease is the lane's until the image is drained. */
     void submit(PipelineItem item) {
+        item.lane(this);
         synchronized (this) {
             if (closed) {
                 item.lease().close();
@@ -75,62 +85,56 @@ final class PipelineLane {
 
     /** The input stage prepared {@code item}: it waits for a batch. */
     void prepared(PipelineItem item) {
-        List<InferenceBatch> batches;
         synchronized (this) {
             if (closed || !items.containsKey(item.offset())) {
                 return;
             }
             ready.put(item.offset(), item);
-            // Full batches only: partial ones wait for tick(), on the stream thread's clock.
-            batches = formBatches(Long.MIN_VALUE);
         }
-        batches.forEach(pipeline::infer);
+        // Full batches only: partial ones wait for tick(), on the stream thread's clock.
+        pipeline.formBatches(Long.MIN_VALUE);
     }
 
     /** Sends the partial batches whose oldest image has waited long enough. */
     void tick(long nowMs) {
-        List<InferenceBatch> batches;
-        synchronized (this) {
-            batches = formBatches(nowMs);
-        }
-        batches.forEach(pipeline::infer);
+        pipeline.formBatches(nowMs);
     }
 
-    private List<InferenceBatch> formBatches(long nowMs) {
-        List<InferenceBatch> out = new ArrayList<>();
-        while (!closed && !ready.isEmpty()) {
-            PipelineItem oldest = ready.firstEntry().getValue();
-            // A partial batch leaves once its oldest image waited maxWait, unless the model is
-            // busy with queued batches anyway: under a backlog every image is overdue, and
-            // sending whatever is ready at each tick made batches of 3 where 16 were possible.
-            boolean due =
-                    nowMs != Long.MIN_VALUE
-                            && nowMs - oldest.image().bufferedAtMs() >= maxWaitMs
-                            && !pipeline.inferenceBacklogged();
-            if (ready.size() < maxBatch && !due) {
+    /**
+     * What this lane can put in a batch now: up to {@code max} prepared images, in offset order, of
+     * the model of its oldest image not in a batch yet; empty while that image is not prepared and
+     * no prepared image has its model.
+     */
+    synchronized List<PipelineItem> offer(int max) {
+        if (closed || ready.isEmpty()) {
+            return List.of();
+        }
+        ServingModel model = oldestUnbatchedModel();
+        List<PipelineItem> out = new ArrayList<>(Math.min(max, ready.size()));
+        for (PipelineItem next : ready.values()) {
+            if (out.size() >= max) {
                 break;
             }
-            // One model per batch, and no image of a newer model before the older model's last
-            // one (after a swap a partition's captions never go back to the old version): batch
-            // the model of the oldest image not in a batch yet, ready or not.
-            ServingModel model = oldestUnbatchedModel();
-            List<PipelineItem> batch = new ArrayList<>(Math.min(maxBatch, ready.size()));
-            if (oldest.model() != model
-                    && ready.values().stream().noneMatch(i -> i.model() == model)) {
-                break;
+            if (next.model() == model) {
+                out.add(next);
             }
-            Iterator<PipelineItem> it = ready.values().iterator();
-            while (it.hasNext() && batch.size() < maxBatch) {
-                PipelineItem next = it.next();
-                if (next.model() == model) {
-                    next.inBatch(true);
-                    batch.add(next);
-                    it.remove();
-                }
-            }
-            out.add(new InferenceBatch(this, model, batch));
         }
         return out;
+    }
+
+    /**
+     * Moves {@code offered} (from {@link #offer}) into a batch; returns those still prepared here
+     * (a closed lane keeps none).
+     */
+    synchronized List<PipelineItem> take(List<PipelineItem> offered) {
+        List<PipelineItem> taken = new ArrayList<>(offered.size());
+        for (PipelineItem item : offered) {
+            if (!closed && ready.remove(item.offset(), item)) {
+                item.inBatch(true);
+                taken.add(item);
+            }
+        }
+        return taken;
     }
 
     private ServingModel oldestUnbatchedModel() {
@@ -219,9 +223,7 @@ final class PipelineLane {
             finished = 0;
             notifyAll();
         }
+        pipeline.laneClosed(this);
         dropped.forEach(item -> item.lease().close());
     }
-
-    /** Images of one lane and one model, captioned in one forward pass. */
-    record InferenceBatch(PipelineLane lane, ServingModel model, List<PipelineItem> items) {}
 }
