@@ -88,6 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
                     StreamsAppConfig.SCHEMA_REGISTRY_URL, "the bench starts its own stack",
                     StreamsAppConfig.APPLICATION_ID, "the bench names its own app",
                     StreamsAppConfig.STATE_DIR, "the bench keeps its state under --data-dir",
+                    StreamsAppConfig.DATA_DIR, "the bench keeps its state under --data-dir",
+                    StreamsAppConfig.INSTANCE_NAME, "the bench names its instances",
                     StreamsAppConfig.MODEL_PATH, "use --model",
                     StreamsAppConfig.MODEL_WORK_DIR, "the bench keeps its state under --data-dir",
                     StreamsAppConfig.BATCH_MAX_SIZE, "use --batch-size",
@@ -181,6 +183,16 @@ public final class BenchCommand implements Callable<Integer> {
                             + " the JIT has compiled the broker's, the clients' and the app's hot"
                             + " code (at least two batches; default: ${DEFAULT-VALUE}).")
     double warmUpSeconds;
+
+    @Option(
+            names = "--instances",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "Streams-app instances in the bench's JVM, one consumer group sharing the"
+                            + " partitions, each with its own state and pipeline (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int instances;
 
     @Option(
             names = "--duration",
@@ -336,6 +348,9 @@ public final class BenchCommand implements Callable<Integer> {
         require(threads == null || threads >= 1, "--threads must be >= 1, was " + threads);
         require(stageSeconds > 0, "--stage-seconds must be > 0, was " + stageSeconds);
         require(warmUpSeconds >= 0, "--warm-up must be >= 0, was " + warmUpSeconds);
+        require(
+                instances >= 1 && instances <= 16,
+                "--instances must be between 1 and 16, was " + instances);
         require(durationSeconds > 0, "--duration must be > 0, was " + durationSeconds);
         require(
                 rate == null || (rate > 0 && !rate.isInfinite()),
@@ -365,6 +380,7 @@ public final class BenchCommand implements Callable<Integer> {
                         threads == null ? OptionalInt.empty() : OptionalInt.of(threads),
                         Duration.ofMillis(Math.round(stageSeconds * 1000)),
                         Duration.ofMillis(Math.round(warmUpSeconds * 1000)),
+                        instances,
                         Duration.ofMillis(Math.round(durationSeconds * 1000)),
                         rate == null ? OptionalDouble.empty() : OptionalDouble.of(rate),
                         appConfig,

@@ -65,6 +65,8 @@ class BenchCommandIT {
                         "0.2",
                         "--warm-up",
                         "1",
+                        "--instances",
+                        "2",
                         "--duration",
                         "2",
                         "--rate",
@@ -112,6 +114,7 @@ class BenchCommandIT {
         assertThat(json.get("threads").asInt()).isEqualTo(1);
         assertThat(json.get("app_threads").asInt()).isEqualTo(1);
         assertThat(json.get("stream_threads").asInt()).isEqualTo(1);
+        assertThat(json.get("instances").asInt()).isEqualTo(2);
         assertThat(json.get("host_cores").asInt())
                 .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(json.get("images").asInt()).isEqualTo(12);
@@ -120,7 +123,7 @@ class BenchCommandIT {
         // Two seconds at 5 images/s, scheduled open loop.
         assertThat(json.get("steady_images").asInt()).isEqualTo(10);
         assertThat(json.get("steady_rate_per_s").asDouble()).isEqualTo(5.0);
-        // The app batches by partition and by time, so it never exceeds the configured size.
+        // The app batches by size and by time, so it never exceeds the configured size.
         assertThat(json.get("avg_batch_size").asDouble()).isBetween(1.0, 4.0);
         assertThat(json.get("p99_ms").asDouble())
                 .isGreaterThanOrEqualTo(json.get("p50_ms").asDouble());

@@ -43,6 +43,7 @@ class BenchCommandTest {
                         "--batch-size",
                         "--threads",
                         "--warm-up",
+                        "--instances",
                         "--duration",
                         "--rate",
                         "--sweep",
@@ -60,6 +61,7 @@ class BenchCommandTest {
         assertRefused(bench("--threads", "0"), "--threads must be >= 1");
         assertRefused(bench("--duration", "0"), "--duration must be > 0");
         assertRefused(bench("--warm-up", "-1"), "--warm-up must be >= 0");
+        assertRefused(bench("--instances", "0"), "--instances must be between 1 and 16");
         assertRefused(bench("--rate", "-1"), "--rate must be > 0");
         assertRefused(bench("--stage-seconds", "0"), "--stage-seconds must be > 0");
         assertRefused(bench("--image-size", "10"), "--image-size must be between 64 and 4096");

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
@@ -72,6 +73,15 @@ public final class AppMetrics {
             } catch (NumberFormatException e) {
                 // Not a sample line of this format; nothing the bench reads.
             }
+        }
+        return new AppMetrics(totals);
+    }
+
+    /** The scrapes of several instances as one: every sample summed. */
+    public static AppMetrics sum(List<AppMetrics> scrapes) {
+        Map<String, Double> totals = new HashMap<>();
+        for (AppMetrics scrape : scrapes) {
+            scrape.totals.forEach((name, v) -> totals.merge(name, v, Double::sum));
         }
         return new AppMetrics(totals);
     }

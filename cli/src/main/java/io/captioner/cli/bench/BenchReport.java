@@ -29,6 +29,7 @@ public final class BenchReport {
         m.put("threads", r.threads());
         m.put("app_threads", r.appIntraOpThreads());
         m.put("stream_threads", r.streamThreads());
+        m.put("instances", r.settings().instances());
         m.put("host_cores", r.hostCores());
         m.put("load_avg_start", r.loadStart() < 0 ? null : round(r.loadStart(), 2));
         m.put("load_avg_end", r.loadEnd() < 0 ? null : round(r.loadEnd(), 2));

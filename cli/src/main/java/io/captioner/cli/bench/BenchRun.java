@@ -62,6 +62,8 @@ public final class BenchRun {
         config.put(StreamsAppConfig.SCHEMA_REGISTRY_URL, registry);
         config.put(StreamsAppConfig.APPLICATION_ID, "captioner-bench");
         config.put(StreamsAppConfig.STATE_DIR, stateDir.resolve("streams").toString());
+        // Also the instance name's home: never the user's own app's data dir.
+        config.put(StreamsAppConfig.DATA_DIR, stateDir.toString());
         config.put(StreamsAppConfig.MODEL_PATH, model.toString());
         config.putIfAbsent(StreamsAppConfig.MODEL_TOPIC_ENABLED, "false");
         config.put(StreamsAppConfig.MODEL_WORK_DIR, stateDir.resolve("models").toString());
@@ -221,21 +223,31 @@ public final class BenchRun {
                             + stack.bootstrapServers()
                             + ", schema registry "
                             + stack.registryUrl());
-            StreamsAppConfig config =
-                    StreamsAppConfig.of(
-                            appConfig(
-                                    settings,
-                                    stack.bootstrapServers(),
-                                    stack.registryUrl(),
-                                    modelFile,
-                                    runDir));
+            List<StreamsAppConfig> configs = new ArrayList<>();
+            for (int i = 0; i < settings.instances(); i++) {
+                configs.add(
+                        StreamsAppConfig.of(
+                                appConfig(
+                                        settings,
+                                        stack.bootstrapServers(),
+                                        stack.registryUrl(),
+                                        modelFile,
+                                        i == 0 ? runDir : runDir.resolve("instance-" + i))));
+            }
+            StreamsAppConfig config = configs.get(0);
             Topics topics = CaptioningTopology.topics(config);
-            try (CaptioningApp app = CaptioningApp.start(config)) {
-                if (!app.awaitRunning(Duration.ofSeconds(120)) || !app.isReady()) {
-                    throw new BenchException(
-                            "the streams app was not ready within 120 s (state "
-                                    + app.state()
-                                    + ")");
+            List<CaptioningApp> apps = new ArrayList<>();
+            try {
+                for (StreamsAppConfig c : configs) {
+                    apps.add(CaptioningApp.start(c));
+                }
+                for (CaptioningApp app : apps) {
+                    if (!app.awaitRunning(Duration.ofSeconds(120)) || !app.isReady()) {
+                        throw new BenchException(
+                                "the streams app was not ready within 120 s (state "
+                                        + app.state()
+                                        + ")");
+                    }
                 }
                 result.streamThreads = config.getInt(StreamsAppConfig.NUM_STREAM_THREADS);
                 // The app may choose its own intra-op threads at start (process-wide in PyTorch).
@@ -244,8 +256,9 @@ public final class BenchRun {
                 progress.accept(
                         String.format(
                                 Locale.ROOT,
-                                "app: running, %d stream thread(s), %d PyTorch thread(s), %d"
-                                        + " partitions on '%s', batch size %d",
+                                "app: running, %d instance(s) of %d stream thread(s), %d PyTorch"
+                                        + " thread(s), %d partitions on '%s', batch size %d",
+                                apps.size(),
                                 result.streamThreads,
                                 result.appIntraOpThreads,
                                 result.partitions,
@@ -268,11 +281,11 @@ public final class BenchRun {
                                         tracker)) {
                     warmUp(load, seedRate);
                     rss.mark("after_warm_up");
-                    AppMetrics before = AppMetrics.scrape(http, app.httpPort());
+                    AppMetrics before = scrape(http, apps);
                     int n = settings.images();
                     result.e2e = load.backlog("end to end", "bench-e2e-", n, timeout(n, seedRate));
                     rss.mark("after_e2e");
-                    AppMetrics after = AppMetrics.scrape(http, app.httpPort());
+                    AppMetrics after = scrape(http, apps);
                     result.avgBatchSize = after.meanSince(before, BATCH_SIZE_METRIC);
                     progress.accept(
                             String.format(
@@ -325,6 +338,10 @@ public final class BenchRun {
                     // Before anything closes: the end of the run as a long-running app sees it.
                     rss.mark("end");
                 }
+            } finally {
+                for (CaptioningApp app : apps) {
+                    app.close();
+                }
             }
         }
         return result;
@@ -363,6 +380,15 @@ public final class BenchRun {
     private static Duration timeout(int images, double seedStyleImagesPerSecond) {
         return Duration.ofSeconds(60)
                 .plusMillis((long) (10_000.0 * images / seedStyleImagesPerSecond));
+    }
+
+    private static AppMetrics scrape(HttpClient http, List<CaptioningApp> apps)
+            throws IOException, InterruptedException {
+        List<AppMetrics> scrapes = new ArrayList<>();
+        for (CaptioningApp app : apps) {
+            scrapes.add(AppMetrics.scrape(http, app.httpPort()));
+        }
+        return AppMetrics.sum(scrapes);
     }
 
     private static int partitions(String bootstrap, String topic) {

@@ -22,6 +22,7 @@ import java.util.OptionalInt;
  * @param threads PyTorch intra-op threads; empty keeps PyTorch's default
  * @param stageCap time cap of each in-process measurement
  * @param warmUp how long images run through the app before anything there is measured
+ * @param instances streams-app instances sharing the partitions (one consumer group)
  * @param steadyDuration length of the open-loop load
  * @param steadyRate its rate in images/s; empty for half the measured end-to-end capacity
  * @param appConfig extra streams-app settings
@@ -39,6 +40,7 @@ public record BenchSettings(
         OptionalInt threads,
         Duration stageCap,
         Duration warmUp,
+        int instances,
         Duration steadyDuration,
         OptionalDouble steadyRate,
         Map<String, String> appConfig,

@@ -2,6 +2,7 @@ package io.captioner.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AppMetricsTest {
@@ -27,6 +28,21 @@ class AppMetricsTest {
         assertThat(metrics.value("captioner_batch_size_count")).hasValue(4.0);
         assertThat(metrics.value("captioner_up")).hasValue(1.0); // a timestamp is not the value
         assertThat(metrics.value("captioner_missing")).isEmpty();
+    }
+
+    @Test
+    void shouldAddTheScrapesOfSeveralInstancesSampleBySample() {
+        AppMetrics one =
+                AppMetrics.parse("captioner_batch_size_sum 40\ncaptioner_batch_size_count 4\n");
+        AppMetrics two =
+                AppMetrics.parse(
+                        "captioner_batch_size_sum 8\ncaptioner_batch_size_count 2\nonly_here 1\n");
+
+        AppMetrics both = AppMetrics.sum(List.of(one, two));
+
+        assertThat(both.value("captioner_batch_size_sum")).hasValue(48.0);
+        assertThat(both.value("captioner_batch_size_count")).hasValue(6.0);
+        assertThat(both.value("only_here")).hasValue(1.0);
     }
 
     @Test

@@ -40,6 +40,7 @@ class BenchReportTest {
                         OptionalInt.empty(),
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(3),
+                        1,
                         Duration.ofSeconds(2),
                         OptionalDouble.empty(),
                         Map.of(),
