@@ -75,8 +75,12 @@ public final class BenchCommand implements Callable<Integer> {
      */
     static final int DEFAULT_BATCH_SIZE = 16;
 
-    /** Images of the end-to-end stage by default with tiny-cnn. */
-    static final int DEFAULT_IMAGES_TINY = 3000;
+    /**
+     * Images of the end-to-end stage by default with tiny-cnn: a backlog of 20-25 s on 2 cores, in
+     * which its start and end (the first batches, the last commit) weigh little; 3,000 made a 9 s
+     * window whose figure moved by a third from run to run.
+     */
+    static final int DEFAULT_IMAGES_TINY = 10_000;
 
     /** Images by default with a ResNet encoder (about a second each on 2 CPU cores). */
     static final int DEFAULT_IMAGES_RESNET = 64;
@@ -181,7 +185,9 @@ public final class BenchCommand implements Callable<Integer> {
             description =
                     "Seconds of backlogs run through the app before its figures are taken, so"
                             + " the JIT has compiled the broker's, the clients' and the app's hot"
-                            + " code (at least two batches; default: ${DEFAULT-VALUE}).")
+                            + " code (at least two batches; default: ${DEFAULT-VALUE}); the"
+                            + " in-process stages start after untimed passes at batch 1 and at"
+                            + " --batch-size, together at most 10 s of it.")
     double warmUpSeconds;
 
     @Option(

@@ -83,6 +83,12 @@ class CaptioningAppIT {
         return StreamsAppConfig.of(props);
     }
 
+    private static StreamsAppConfig withoutModel(StreamsAppConfig config) {
+        Map<String, Object> props = new HashMap<>(config.originals());
+        props.remove(StreamsAppConfig.MODEL_PATH);
+        return StreamsAppConfig.of(props);
+    }
+
     private static List<ImageEvent> goodImages(String prefix, int count) {
         List<ImageEvent> events = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -294,9 +300,7 @@ class CaptioningAppIT {
 
     @Test
     void shouldWaitWithoutAModelNotReadyAndCaptionOnceOneIsInstalled() throws Exception {
-        Map<String, Object> props = new HashMap<>(config("nomodel-", 1).originals());
-        props.remove(StreamsAppConfig.MODEL_PATH);
-        StreamsAppConfig config = StreamsAppConfig.of(props);
+        StreamsAppConfig config = withoutModel(config("nomodel-", 1));
         Topics topics = CaptioningTopology.topics(config);
         List<ImageEvent> events = goodImages("nomodel-", 5);
         try (CaptioningApp app = CaptioningApp.start(config)) {
@@ -398,9 +402,7 @@ class CaptioningAppIT {
     @Test
     void shouldDeadLetterBufferedImagesWhoseRecordsTheTopicNoLongerHas() throws Exception {
         // Given images buffered (as references) by an app without a model, which then stops
-        Map<String, Object> props = new HashMap<>(config("gone-", 1).originals());
-        props.remove(StreamsAppConfig.MODEL_PATH);
-        StreamsAppConfig noModel = StreamsAppConfig.of(props);
+        StreamsAppConfig noModel = withoutModel(config("gone-", 1));
         Topics topics = CaptioningTopology.topics(noModel);
         List<ImageEvent> events = goodImages("gone-", 4);
         String images = topics.images().name();
