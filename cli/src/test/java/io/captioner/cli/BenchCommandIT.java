@@ -115,6 +115,10 @@ class BenchCommandIT {
         assertThat(json.get("app_threads").asInt()).isEqualTo(1);
         assertThat(json.get("stream_threads").asInt()).isEqualTo(1);
         assertThat(json.get("instances").asInt()).isEqualTo(2);
+        // The raw stage runs the model as the app does: its inference threads side by side.
+        assertThat(json.get("raw_workers").asInt())
+                .isEqualTo(Runtime.getRuntime().availableProcessors() > 1 ? 2 : 1);
+        assertThat(json.get("raw_intra_op_threads").asInt()).isEqualTo(1);
         assertThat(json.get("host_cores").asInt())
                 .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(json.get("images").asInt()).isEqualTo(12);

@@ -48,6 +48,8 @@ public final class BenchReport {
         m.put("raw_batch_p50_ms", round(raw.batchLatency().percentileMillis(50), 1));
         m.put("raw_batch_p99_ms", round(raw.batchLatency().percentileMillis(99), 1));
         m.put("raw_decode_share", round(raw.decodeShare(), 3));
+        m.put("raw_workers", raw.workers());
+        m.put("raw_intra_op_threads", raw.intraOpThreads());
         m.put("seed_style_images_per_s", round(r.seedStyle().imagesPerSecond(), 1));
         m.put("seed_style_images", r.seedStyle().images());
 
@@ -117,6 +119,7 @@ public final class BenchReport {
             p.put("batch_p50_ms", round(point.batchLatency().percentileMillis(50), 1));
             p.put("batch_p99_ms", round(point.batchLatency().percentileMillis(99), 1));
             p.put("decode_share", round(point.decodeShare(), 3));
+            p.put("workers", point.workers());
             sweep.add(p);
         }
         m.put("sweep", sweep);

@@ -4,10 +4,12 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import io.captioner.model.Captioner;
 import io.captioner.model.DecodingOptions;
+import io.captioner.model.EngineThreads;
 import io.captioner.model.image.ImageDecoder;
 import io.captioner.schemas.Topics;
 import io.captioner.stack.LocalStack;
 import io.captioner.streams.CaptioningApp;
+import io.captioner.streams.config.ServingPlan;
 import io.captioner.streams.config.StreamsAppConfig;
 import io.captioner.streams.processor.CaptioningTopology;
 import java.io.IOException;
@@ -188,19 +190,28 @@ public final class BenchRun {
             result.seedStyle = bench.run(1, greedy, settings.stageCap());
             progress.accept(
                     "seed-style: " + describe(result.seedStyle) + " (one image at a time, greedy)");
+            // The chart and the raw figure run the model as the app will: its inference threads
+            // side by side, each with its intra-op threads (one thread with every core waits at
+            // OpenMP barriers and would understate the model's limit).
+            ServingPlan plan = appPlan();
+            int seedThreads = JniUtils.getNumThreads();
+            EngineThreads.setIntraOpThreads(settings.threads().orElse(plan.intraOpThreads()));
             TreeSet<Integer> sizes = new TreeSet<>(settings.sweep());
             sizes.add(settings.batchSize());
-            for (int size : sizes) {
-                if (size > images.size() && size != settings.batchSize()) {
-                    continue;
+            try {
+                for (int size : sizes) {
+                    if (size > images.size() && size != settings.batchSize()) {
+                        continue;
+                    }
+                    InProcessResult r =
+                            bench.run(size, options, settings.stageCap(), plan.inferenceThreads());
+                    result.sweep.add(r);
+                    progress.accept(
+                            (size == settings.batchSize() ? "raw: " : "raw (chart): ")
+                                    + describe(r));
                 }
-                InProcessResult r =
-                        size == 1 && options.beamSize() == 1
-                                ? result.seedStyle
-                                : bench.run(size, options, settings.stageCap());
-                result.sweep.add(r);
-                progress.accept(
-                        (size == settings.batchSize() ? "raw: " : "raw (chart): ") + describe(r));
+            } finally {
+                EngineThreads.setIntraOpThreads(seedThreads);
             }
             InProcessResult raw = result.raw(settings.batchSize());
             result.gflopPerImage = ModelFlops.gflopPerImage(captioner, raw.meanTokens());
@@ -383,6 +394,19 @@ public final class BenchRun {
                 .plusMillis((long) (10_000.0 * images / seedStyleImagesPerSecond));
     }
 
+    /** The serving plan the app will make on this host with the bench's settings. */
+    private ServingPlan appPlan() {
+        return StreamsAppConfig.of(
+                        appConfig(
+                                settings,
+                                "127.0.0.1:9092",
+                                "http://127.0.0.1:8081",
+                                Path.of("model"),
+                                settings.dataDir()))
+                .servingPlan(
+                        Runtime.getRuntime().availableProcessors(), EngineThreads.gpuAvailable());
+    }
+
     /**
      * Runs untimed passes at batch 1 and at the batch size first (together at most the warm-up, and
      * 10 s): the JIT compiles the Java decoder and the model's glue through the first seconds of
@@ -439,11 +463,13 @@ public final class BenchRun {
     private static String describe(InProcessResult r) {
         return String.format(
                 Locale.ROOT,
-                "batch %d: %d images in %.1f s: %.1f images/s, %.0f ms per batch (p50), %.0f%%"
-                        + " decoding PNGs, %.1f words per caption",
+                "batch %d: %d images in %.1f s on %d thread(s) x %d intra-op: %.1f images/s, %.0f"
+                        + " ms per batch (p50), %.0f%% decoding PNGs, %.1f words per caption",
                 r.batchSize(),
                 r.images(),
                 r.seconds(),
+                r.workers(),
+                r.intraOpThreads(),
                 r.imagesPerSecond(),
                 r.batchLatency().percentileMillis(50),
                 100 * r.decodeShare(),

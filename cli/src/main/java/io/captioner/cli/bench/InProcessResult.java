@@ -10,6 +10,8 @@ package io.captioner.cli.bench;
  *     preprocessing, encoder and decoder)
  * @param batchLatency time of each batch, decode to captions
  * @param meanTokens mean caption length in words (without the end token)
+ * @param workers threads captioning batches side by side
+ * @param intraOpThreads PyTorch intra-op threads while it ran
  */
 public record InProcessResult(
         int batchSize,
@@ -17,7 +19,9 @@ public record InProcessResult(
         double seconds,
         double decodeSeconds,
         LatencyStats batchLatency,
-        double meanTokens) {
+        double meanTokens,
+        int workers,
+        int intraOpThreads) {
 
     /** Images captioned per second. */
     public double imagesPerSecond() {

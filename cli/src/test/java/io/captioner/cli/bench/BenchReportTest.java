@@ -46,8 +46,10 @@ class BenchReportTest {
                         Map.of(),
                         Path.of("data"),
                         Path.of("out"));
-        InProcessResult seed = new InProcessResult(1, 50, 2.0, 0.5, millis(40, 40), 9.0); // 25/s
-        InProcessResult raw = new InProcessResult(16, 96, 0.48, 0.12, millis(80, 90), 9.5); // 200/s
+        InProcessResult seed =
+                new InProcessResult(1, 50, 2.0, 0.5, millis(40, 40), 9.0, 1, 2); // 25/s
+        InProcessResult raw =
+                new InProcessResult(16, 96, 0.48, 0.12, millis(80, 90), 9.5, 2, 1); // 200/s
         return new BenchResults(
                 settings,
                 Path.of("model.zip"),
@@ -95,6 +97,8 @@ class BenchReportTest {
         assertThat(r.get("e2e_over_seed_style")).isEqualTo(5.0);
         assertThat(r.get("avg_batch_size")).isEqualTo(15.5);
         assertThat(r.get("raw_decode_share")).isEqualTo(0.25);
+        assertThat(r.get("raw_workers")).isEqualTo(2);
+        assertThat(r.get("raw_intra_op_threads")).isEqualTo(1);
         assertThat(r.get("p50_ms")).isEqualTo(200.0);
         assertThat(r.get("p99_ms")).isEqualTo(300.0);
         assertThat(r.get("steady_p99_ms")).isEqualTo(60.0);
