@@ -94,6 +94,9 @@ class BenchReportTest {
         assertThat(r.get("seed_style_images_per_s")).isEqualTo(25.0);
         assertThat(r.get("e2e_images_per_s")).isEqualTo(125.0);
         assertThat(r.get("e2e_over_raw")).isEqualTo(0.625);
+        assertThat(r.get("raw_best_images_per_s")).isEqualTo(200.0);
+        assertThat(r.get("raw_best_batch_size")).isEqualTo(16);
+        assertThat(r.get("e2e_over_raw_best")).isEqualTo(0.625);
         assertThat(r.get("e2e_over_seed_style")).isEqualTo(5.0);
         assertThat(r.get("avg_batch_size")).isEqualTo(15.5);
         assertThat(r.get("raw_decode_share")).isEqualTo(0.25);
