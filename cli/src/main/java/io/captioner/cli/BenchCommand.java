@@ -82,8 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
      */
     static final int DEFAULT_IMAGES_TINY = 10_000;
 
-    /** Images by default with a ResNet encoder (about a second each on 2 CPU cores). */
-    static final int DEFAULT_IMAGES_RESNET = 64;
+    /**
+     * Images by default with a ResNet encoder (15-30 a second on 2 CPU cores): with 64, a batch-16
+     * point of the chart was two batches per thread, mostly the first pass at a new shape.
+     */
+    static final int DEFAULT_IMAGES_RESNET = 256;
 
     /** Keys the bench sets itself; the options that set them are named in the refusal. */
     private static final Map<String, String> RESERVED =
