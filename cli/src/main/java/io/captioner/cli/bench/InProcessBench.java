@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,7 +40,7 @@ public final class InProcessBench {
     /**
      * One untimed warm-up batch, then batches over the images in order until every image was
      * captioned once or {@code timeCap} has passed (checked after each batch, so at least one batch
-     * is timed), on the calling thread.
+     * is timed), on one thread.
      */
     public InProcessResult run(int batchSize, DecodingOptions options, Duration timeCap) {
         return run(batchSize, options, timeCap, 1);
@@ -47,8 +48,9 @@ public final class InProcessBench {
 
     /**
      * Like {@link #run(int, DecodingOptions, Duration)} with {@code workers} threads taking the
-     * next batch each, every one in its own {@link CaptionerSession}: the model's limit as the app
-     * runs it (its inference threads side by side), not as one thread with every core runs it.
+     * next batch each, every one in its own {@link CaptionerSession} and after its own untimed
+     * batch: the model's limit as the app runs it (its inference threads side by side), not as one
+     * thread with every core runs it.
      */
     public InProcessResult run(
             int batchSize, DecodingOptions options, Duration timeCap, int workers) {
@@ -58,7 +60,6 @@ public final class InProcessBench {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, was " + workers);
         }
-        captionBatch(0, Math.min(batchSize, images.size()), options);
         long capNanos = timeCap.toNanos();
         List<Long> batchNanos = Collections.synchronizedList(new ArrayList<>());
         AtomicLong tokens = new AtomicLong();
@@ -66,10 +67,22 @@ public final class InProcessBench {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        long start = System.nanoTime();
+        // Each worker's first pass at a batch shape is slow (allocations, kernel selection): one
+        // untimed batch per worker, then all start together.
+        CountDownLatch warm = new CountDownLatch(workers);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicLong startNanos = new AtomicLong();
         Runnable worker =
                 () -> {
                     try (CaptionerSession session = captioner.newSession()) {
+                        try {
+                            session.captionResized(
+                                    resize(decode(0, Math.min(batchSize, images.size()))), options);
+                        } finally {
+                            warm.countDown();
+                        }
+                        go.await();
+                        long start = startNanos.get();
                         while (true) {
                             if (done.get() > 0 && System.nanoTime() - start >= capNanos) {
                                 return;
@@ -82,40 +95,40 @@ public final class InProcessBench {
                             long before = System.nanoTime();
                             List<BufferedImage> decoded = decode(from, size);
                             decodeNanos.addAndGet(System.nanoTime() - before);
-                            List<byte[]> resized = new ArrayList<>(size);
-                            for (BufferedImage image : decoded) {
-                                resized.add(captioner.preprocessor().resize(image));
-                            }
-                            for (CaptionResult r : session.captionResized(resized, options)) {
+                            for (CaptionResult r :
+                                    session.captionResized(resize(decoded), options)) {
                                 tokens.addAndGet(r.tokens().size());
                             }
                             batchNanos.add(System.nanoTime() - before);
                             done.addAndGet(size);
                         }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
                         // The other workers stop at their next batch.
                         next.set(images.size());
                     }
                 };
-        if (workers == 1) {
-            worker.run();
-        } else {
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                Thread t = new Thread(worker, "bench-raw-" + (i + 1));
-                threads.add(t);
-                t.start();
-            }
-            for (Thread t : threads) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while measuring", e);
-                }
-            }
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(worker, "bench-raw-" + (i + 1));
+            threads.add(t);
+            t.start();
         }
+        try {
+            warm.await();
+            startNanos.set(System.nanoTime());
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring", e);
+        }
+        long start = startNanos.get();
         long end = System.nanoTime();
         if (failure.get() != null) {
             throw failure.get();
@@ -133,8 +146,12 @@ public final class InProcessBench {
                 JniUtils.getNumThreads());
     }
 
-    private List<CaptionResult> captionBatch(int from, int size, DecodingOptions options) {
-        return captioner.caption(decode(from, size), options);
+    private List<byte[]> resize(List<BufferedImage> decoded) {
+        List<byte[]> resized = new ArrayList<>(decoded.size());
+        for (BufferedImage image : decoded) {
+            resized.add(captioner.preprocessor().resize(image));
+        }
+        return resized;
     }
 
     private List<BufferedImage> decode(int from, int size) {
