@@ -83,6 +83,17 @@ class CaptioningAppIT {
         return StreamsAppConfig.of(props);
     }
 
+    private static List<ConsumerRecord<String, CaptionFailure>> deadLetters(
+            StreamsAppConfig config, int expected) {
+        Topics topics = CaptioningTopology.topics(config);
+        return KafkaTestSupport.readCommitted(
+                stack.bootstrapServers(),
+                topics.captionsDlq().name(),
+                topics.captionsDlq().valueSerde().deserializer(),
+                Duration.ofSeconds(60),
+                read -> read.size() >= expected);
+    }
+
     private static StreamsAppConfig withoutModel(StreamsAppConfig config) {
         Map<String, Object> props = new HashMap<>(config.originals());
         props.remove(StreamsAppConfig.MODEL_PATH);
@@ -269,12 +280,7 @@ class CaptioningAppIT {
 
             List<ConsumerRecord<String, CaptionEvent>> out = captions(config, goodIds.size());
             List<ConsumerRecord<String, CaptionFailure>> letters =
-                    KafkaTestSupport.readCommitted(
-                            stack.bootstrapServers(),
-                            topics.captionsDlq().name(),
-                            topics.captionsDlq().valueSerde().deserializer(),
-                            Duration.ofSeconds(60),
-                            read -> read.size() >= expected.size());
+                    deadLetters(config, expected.size());
 
             assertThat(out)
                     .extracting(ConsumerRecord::key)
@@ -427,13 +433,7 @@ class CaptioningAppIT {
 
         // When it restarts with a model
         try (CaptioningApp app = CaptioningApp.start(config("gone-", 1))) {
-            List<ConsumerRecord<String, CaptionFailure>> letters =
-                    KafkaTestSupport.readCommitted(
-                            stack.bootstrapServers(),
-                            topics.captionsDlq().name(),
-                            topics.captionsDlq().valueSerde().deserializer(),
-                            Duration.ofSeconds(60),
-                            read -> read.size() >= 4);
+            List<ConsumerRecord<String, CaptionFailure>> letters = deadLetters(noModel, 4);
 
             // Then each image is dead-lettered with its coordinates and why, none is lost
             assertThat(letters)
