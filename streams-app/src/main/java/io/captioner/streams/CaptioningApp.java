@@ -20,9 +20,6 @@ import io.captioner.streams.model.ServingModel;
 import io.captioner.streams.processor.CaptioningMetrics;
 import io.captioner.streams.processor.CaptioningPipeline;
 import io.captioner.streams.processor.CaptioningTopology;
-import io.captioner.streams.processor.DeadLetters;
-import io.captioner.streams.processor.FailureMapper;
-import io.captioner.streams.processor.ImageResolver;
 import io.captioner.streams.processor.ProcessorSettings;
 import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
@@ -149,18 +146,9 @@ public final class CaptioningApp implements AutoCloseable {
             }
             Topics topics = CaptioningTopology.topics(config);
             pipeline =
-                    CaptioningPipeline.builder()
+                    CaptioningPipeline.builder(config, topics)
                             .setModels(models)
-                            .setResolver(
-                                    new ImageResolver(config.imageFetcher(), config.imageDecoder()))
-                            .setDeserializer(
-                                    topics.images().valueSerde().deserializer(),
-                                    topics.images().name())
-                            .setDeadLetters(
-                                    new DeadLetters(
-                                            FailureMapper.defaults(), config.dlqMaxOriginalBytes()))
                             .setMetrics(metrics)
-                            .optDecodingOptions(config.decodingOptions())
                             .optInputThreads(plan.inputThreads())
                             .optInferenceThreads(plan.inferenceThreads())
                             .optMaxModelBackoffMs(

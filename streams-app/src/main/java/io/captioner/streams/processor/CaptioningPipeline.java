@@ -6,6 +6,8 @@ import io.captioner.events.ImageEvent;
 import io.captioner.model.CaptionResult;
 import io.captioner.model.DecodingOptions;
 import io.captioner.schemas.EventValidation;
+import io.captioner.schemas.Topics;
+import io.captioner.streams.config.StreamsAppConfig;
 import io.captioner.streams.model.InferenceSession;
 import io.captioner.streams.model.ModelProvider;
 import io.captioner.streams.model.ServingModel;
@@ -110,6 +112,21 @@ public final class CaptioningPipeline implements AutoCloseable {
     /** Starts a builder; the {@code setX} options are required. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Starts a builder with what {@code config} decides: the resolver (fetch policy, decoder
+     * limits), the deserializer of {@code topics}' images, the failure mapping and the decoding
+     * options; models, metrics and threads are the caller's.
+     */
+    public static Builder builder(StreamsAppConfig config, Topics topics) {
+        return new Builder()
+                .setResolver(new ImageResolver(config.imageFetcher(), config.imageDecoder()))
+                .setDeserializer(
+                        topics.images().valueSerde().deserializer(), topics.images().name())
+                .setDeadLetters(
+                        new DeadLetters(FailureMapper.defaults(), config.dlqMaxOriginalBytes()))
+                .optDecodingOptions(config.decodingOptions());
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -60,15 +60,8 @@ class CaptioningPipelineTest {
         topics = CaptioningTopology.topics(config);
         serializer = topics.images().valueSerde().serializer();
         pipeline =
-                CaptioningPipeline.builder()
+                CaptioningPipeline.builder(config, topics)
                         .setModels(models)
-                        .setResolver(
-                                new ImageResolver(config.imageFetcher(), config.imageDecoder()))
-                        .setDeserializer(
-                                topics.images().valueSerde().deserializer(), topics.images().name())
-                        .setDeadLetters(
-                                new DeadLetters(
-                                        FailureMapper.defaults(), config.dlqMaxOriginalBytes()))
                         .setMetrics(metrics)
                         .optInputThreads(2)
                         .optInferenceThreads(1)

@@ -137,16 +137,10 @@ class CaptioningTopologyTest {
                             return real.deserialize(topic, data);
                         };
         pipeline =
-                CaptioningPipeline.builder()
+                CaptioningPipeline.builder(config, topics)
                         .setModels(models)
-                        .setResolver(
-                                new ImageResolver(config.imageFetcher(), config.imageDecoder()))
                         .setDeserializer(deserializer, topics.images().name())
-                        .setDeadLetters(
-                                new DeadLetters(
-                                        FailureMapper.defaults(), config.dlqMaxOriginalBytes()))
                         .setMetrics(metrics)
-                        .optDecodingOptions(config.decodingOptions())
                         .optInputThreads(plan.inputThreads())
                         .optInferenceThreads(plan.inferenceThreads())
                         .build();
