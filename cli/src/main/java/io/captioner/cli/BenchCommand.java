@@ -186,12 +186,26 @@ public final class BenchCommand implements Callable<Integer> {
             paramLabel = "S",
             defaultValue = "20",
             description =
-                    "Seconds of backlogs run through the app before its figures are taken, so"
-                            + " the JIT has compiled the broker's, the clients' and the app's hot"
-                            + " code (at least two batches; default: ${DEFAULT-VALUE}); the"
-                            + " in-process stages start after untimed passes at batch 1 and at"
-                            + " --batch-size, together at most 10 s of it.")
+                    "Seconds of backlogs at least run through the app before its figures are"
+                            + " taken, so the JIT has compiled the broker's, the clients' and the"
+                            + " app's hot code (at least two batches; default: ${DEFAULT-VALUE});"
+                            + " the in-process stages start after untimed passes at batch 1 and"
+                            + " at --batch-size, together at most 10 s of it.")
     double warmUpSeconds;
+
+    @Option(
+            names = "--warm-up-max",
+            paramLabel = "S",
+            defaultValue = "150",
+            description =
+                    "After --warm-up, backlogs go on until the JIT compiles with under "
+                            + BenchRun.JIT_QUIET_CORES
+                            + " of a core over "
+                            + BenchRun.JIT_WINDOW_SECONDS
+                            + " s, for at most this many seconds in all (default:"
+                            + " ${DEFAULT-VALUE}; on 2 cores the JIT of one JVM holding broker,"
+                            + " clients and app took 60-90 s to go quiet).")
+    double warmUpMaxSeconds;
 
     @Option(
             names = "--instances",
@@ -358,6 +372,12 @@ public final class BenchCommand implements Callable<Integer> {
         require(stageSeconds > 0, "--stage-seconds must be > 0, was " + stageSeconds);
         require(warmUpSeconds >= 0, "--warm-up must be >= 0, was " + warmUpSeconds);
         require(
+                warmUpMaxSeconds >= warmUpSeconds,
+                "--warm-up-max must be at least --warm-up ("
+                        + warmUpSeconds
+                        + "), was "
+                        + warmUpMaxSeconds);
+        require(
                 instances >= 1 && instances <= 16,
                 "--instances must be between 1 and 16, was " + instances);
         require(durationSeconds > 0, "--duration must be > 0, was " + durationSeconds);
@@ -389,6 +409,7 @@ public final class BenchCommand implements Callable<Integer> {
                         threads == null ? OptionalInt.empty() : OptionalInt.of(threads),
                         Duration.ofMillis(Math.round(stageSeconds * 1000)),
                         Duration.ofMillis(Math.round(warmUpSeconds * 1000)),
+                        Duration.ofMillis(Math.round(warmUpMaxSeconds * 1000)),
                         instances,
                         Duration.ofMillis(Math.round(durationSeconds * 1000)),
                         rate == null ? OptionalDouble.empty() : OptionalDouble.of(rate),

@@ -31,6 +31,7 @@ final class DemoPairs implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, ClientSettings.IMAGE_BATCH_BYTES);
         this.producer =
                 new KafkaProducer<>(
                         p,

@@ -213,6 +213,8 @@ public final class ImportCommand implements Callable<Integer> {
                                 true,
                                 ProducerConfig.LINGER_MS_CONFIG,
                                 20,
+                                ProducerConfig.BATCH_SIZE_CONFIG,
+                                ClientSettings.IMAGE_BATCH_BYTES,
                                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
                                 30_000,
                                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,

@@ -239,6 +239,8 @@ public final class PublishCommand implements Callable<Integer> {
                                 true,
                                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
                                 MAX_BLOCK_MS,
+                                ProducerConfig.BATCH_SIZE_CONFIG,
+                                ClientSettings.IMAGE_BATCH_BYTES,
                                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                                 DELIVERY_TIMEOUT_MS),
                         Map.of());

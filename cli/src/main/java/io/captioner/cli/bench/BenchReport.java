@@ -36,7 +36,11 @@ public final class BenchReport {
         m.put("load_avg_end", r.loadEnd() < 0 ? null : round(r.loadEnd(), 2));
         m.put("images", r.images());
         m.put("image_size", r.settings().imageSize());
-        m.put("warm_up_s", r.settings().warmUp().toMillis() / 1000.0);
+        m.put("warm_up_s", round(r.warmUp().seconds(), 1));
+        m.put("warm_up_min_s", r.settings().warmUp().toMillis() / 1000.0);
+        m.put("warm_up_max_s", r.settings().warmUpMax().toMillis() / 1000.0);
+        m.put("warm_up_images", r.warmUp().images());
+        m.put("warm_up_jit_cores", round(r.warmUp().jitCores(), 2));
         m.put("image_bytes_mean", round(r.imageBytesMean(), 0));
         m.put("images_partitions", r.imagesPartitions());
         m.put("beam_size", r.decoding().beamSize());
@@ -74,6 +78,7 @@ public final class BenchReport {
         m.put("p50_ms", round(e2e.latency().percentileMillis(50), 1));
         m.put("p99_ms", round(e2e.latency().percentileMillis(99), 1));
         m.put("max_ms", round(e2e.latency().maxMillis(), 1));
+        m.put("e2e_cpu_cores", cores(r.e2eCpu()));
 
         PipelineBench.SteadyResult steady = r.steady();
         m.put("steady_rate_per_s", round(steady.ratePerSecond(), 2));
@@ -83,6 +88,7 @@ public final class BenchReport {
         m.put("steady_p99_ms", round(steady.latency().percentileMillis(99), 1));
         m.put("steady_max_ms", round(steady.latency().maxMillis(), 1));
         m.put("steady_max_send_lag_ms", round(steady.maxSendLagMillis(), 1));
+        m.put("steady_cpu_cores", cores(r.steadyCpu()));
         m.put("duplicate_captions", r.duplicateCaptions());
 
         m.put("rss_start_mb", megabytes(r.rssStart().rssBytes()));
@@ -176,6 +182,8 @@ public final class BenchReport {
                         r.get("e2e_over_raw"),
                         r.get("e2e_over_seed_style")),
                 String.format(
+                        Locale.ROOT, "cpu (e2e)    %s", describeCores(r.get("e2e_cpu_cores"))),
+                String.format(
                         Locale.ROOT,
                         "memory       RSS %s MB at start, %s MB after warm-up, %s MB after the"
                                 + " backlog, %s MB at the end (%s MB since warm-up, %s MB over the"
@@ -192,6 +200,28 @@ public final class BenchReport {
                         r.get("gflop_per_image"),
                         r.get("peak_gflops"),
                         r.get("raw_fraction_of_peak")));
+    }
+
+    /** Cores per part of the system, rounded, in the report's order. */
+    private static Map<String, Double> cores(Map<String, Double> cpu) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        cpu.forEach((group, cores) -> out.put(group, round(cores, 2)));
+        return out;
+    }
+
+    /** "inference 1.22, input 0.37, ..." or "unknown". */
+    private static String describeCores(Object cores) {
+        if (!(cores instanceof Map<?, ?> map) || map.isEmpty()) {
+            return "unknown";
+        }
+        StringBuilder b = new StringBuilder();
+        map.forEach(
+                (group, value) ->
+                        b.append(b.length() == 0 ? "" : ", ")
+                                .append(group)
+                                .append(' ')
+                                .append(value));
+        return b.append(" cores").toString();
     }
 
     /** RSS from {@code from} to {@code to} in MB, negative when it shrank; null when unknown. */

@@ -2,7 +2,10 @@ package io.captioner.cli.bench;
 
 import io.captioner.model.DecodingOptions;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -38,6 +41,9 @@ import java.util.OptionalDouble;
  * @param peak the host's FP32 peak, where it can be computed
  * @param loadStart the host's one-minute load average when the run started, -1 if unknown
  * @param loadEnd the same when it ended
+ * @param warmUp how the app's warm-up went
+ * @param e2eCpu cores each part of the system kept busy through the end-to-end backlog
+ * @param steadyCpu the same through the steady state
  */
 public record BenchResults(
         BenchSettings settings,
@@ -68,7 +74,27 @@ public record BenchResults(
         List<RssSampler.Sample> rssSamples,
         Optional<HostPeak> peak,
         double loadStart,
-        double loadEnd) {
+        double loadEnd,
+        WarmUp warmUp,
+        Map<String, Double> e2eCpu,
+        Map<String, Double> steadyCpu) {
+
+    /** Copies the collections. */
+    public BenchResults {
+        sweep = List.copyOf(sweep);
+        rssSamples = List.copyOf(rssSamples);
+        e2eCpu = Collections.unmodifiableMap(new LinkedHashMap<>(e2eCpu));
+        steadyCpu = Collections.unmodifiableMap(new LinkedHashMap<>(steadyCpu));
+    }
+
+    /**
+     * The app's warm-up.
+     *
+     * @param seconds how long it ran
+     * @param images images it captioned
+     * @param jitCores cores the JIT kept busy over its last window; empty where unknown
+     */
+    public record WarmUp(double seconds, int images, OptionalDouble jitCores) {}
 
     /** The in-process result at the app's batch size: the raw figure. */
     public InProcessResult raw() {

@@ -41,6 +41,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class BenchRun {
 
+    /** Below this many cores of JIT work over a window, the warm-up has done its job. */
+    public static final double JIT_QUIET_CORES = 0.1;
+
+    /** The window over which the JIT's work is averaged during the warm-up. */
+    public static final int JIT_WINDOW_SECONDS = 5;
+
     /** The app's batch-size histogram on {@code /metrics}. */
     static final String BATCH_SIZE_METRIC = "captioner_batch_size";
 
@@ -144,7 +150,10 @@ public final class BenchRun {
                         rss.samples(),
                         HostPeak.detect(Runtime.getRuntime().availableProcessors()),
                         loadStart,
-                        systemLoad());
+                        systemLoad(),
+                        pipeline.warmUp,
+                        pipeline.e2eCpu,
+                        pipeline.steadyCpu);
             } finally {
                 deleteRecursively(runDir);
             }
@@ -291,11 +300,13 @@ public final class BenchRun {
                                         topics.images(),
                                         images,
                                         tracker)) {
-                    warmUp(load, seedRate);
+                    result.warmUp = warmUp(load, seedRate);
                     rss.mark("after_warm_up");
                     AppMetrics before = scrape(http, apps);
                     int n = settings.images();
+                    CpuUsage.Snapshot cpu = CpuUsage.take();
                     result.e2e = load.backlog("end to end", "bench-e2e-", n, timeout(n, seedRate));
+                    result.e2eCpu = CpuUsage.take().coresSince(cpu);
                     rss.mark("after_e2e");
                     AppMetrics after = scrape(http, apps);
                     result.avgBatchSize = after.meanSince(before, BATCH_SIZE_METRIC);
@@ -331,12 +342,14 @@ public final class BenchRun {
                                     rate,
                                     settings.steadyDuration().toSeconds(),
                                     schedule.count()));
+                    cpu = CpuUsage.take();
                     result.steady =
                             load.openLoop(
                                     "steady state",
                                     "bench-steady-",
                                     schedule,
                                     timeout(Math.max(settings.batchSize(), 1), seedRate));
+                    result.steadyCpu = CpuUsage.take().coresSince(cpu);
                     progress.accept(
                             String.format(
                                     Locale.ROOT,
@@ -360,29 +373,61 @@ public final class BenchRun {
     }
 
     /**
-     * Runs backlogs through the app until the warm-up time has passed (at least one backlog of two
-     * batches): a JVM serving Kafka compiles for tens of seconds, and figures taken meanwhile
-     * measure the JIT, not the pipeline.
+     * Runs backlogs through the app for at least the warm-up time (at least one backlog of two
+     * batches), then on until the JIT is quiet or the longest warm-up has passed: a JVM holding
+     * broker, clients and app compiles for a minute or more, and figures taken meanwhile measure
+     * the JIT, not the pipeline.
      */
-    private void warmUp(PipelineBench load, double seedRate) throws InterruptedException {
+    private BenchResults.WarmUp warmUp(PipelineBench load, double seedRate)
+            throws InterruptedException {
         int round = Math.max(8, 2 * settings.batchSize());
         int backlog = Math.max(round, Math.min(settings.images(), 1000));
         long start = System.nanoTime();
-        long until = start + settings.warmUp().toNanos();
+        long minUntil = start + settings.warmUp().toNanos();
+        long maxUntil = start + settings.warmUpMax().toNanos();
+        long windowNanos = TimeUnit.SECONDS.toNanos(JIT_WINDOW_SECONDS);
+        CpuUsage.Snapshot window = CpuUsage.take();
+        OptionalDouble jit = OptionalDouble.empty();
         int images = 0;
         int rounds = 0;
-        do {
+        while (true) {
             int count = rounds == 0 ? round : backlog;
             load.backlog("warm-up", "bench-warm-" + rounds + "-", count, timeout(count, seedRate));
             images += count;
             rounds++;
-        } while (System.nanoTime() < until);
+            CpuUsage.Snapshot now = CpuUsage.take();
+            if (now.atNanos() - window.atNanos() >= windowNanos) {
+                jit = now.jitCoresSince(window);
+                window = now;
+            }
+            if (now.atNanos() < minUntil) {
+                continue;
+            }
+            // Where the JIT cannot be read, the minimum is all there is to go by.
+            boolean quiet =
+                    !window.hiddenRead() || jit.isPresent() && jit.getAsDouble() < JIT_QUIET_CORES;
+            if (quiet || now.atNanos() >= maxUntil) {
+                break;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
         progress.accept(
                 String.format(
                         Locale.ROOT,
-                        "warm-up: %d images through the app in %.1f s",
+                        "warm-up: %d images through the app in %.1f s, %s",
                         images,
-                        (System.nanoTime() - start) / 1e9));
+                        seconds,
+                        jit.isEmpty()
+                                ? "JIT not measured"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "the JIT at %.2f cores over the last %d s%s",
+                                        jit.getAsDouble(),
+                                        JIT_WINDOW_SECONDS,
+                                        jit.getAsDouble() < JIT_QUIET_CORES
+                                                ? ""
+                                                : " (not quiet within --warm-up-max)")));
+        return new BenchResults.WarmUp(seconds, images, jit);
     }
 
     /**
@@ -515,5 +560,8 @@ public final class BenchRun {
         OptionalDouble avgBatchSize = OptionalDouble.empty();
         PipelineBench.SteadyResult steady;
         long duplicates;
+        BenchResults.WarmUp warmUp;
+        Map<String, Double> e2eCpu = Map.of();
+        Map<String, Double> steadyCpu = Map.of();
     }
 }

@@ -21,7 +21,8 @@ import java.util.OptionalInt;
  * @param sweep further batch sizes of the in-process chart
  * @param threads PyTorch intra-op threads; empty keeps PyTorch's default
  * @param stageCap time cap of each in-process measurement
- * @param warmUp how long images run through the app before anything there is measured
+ * @param warmUp how long images run through the app at least before anything there is measured
+ * @param warmUpMax how long they may run until the JIT is quiet
  * @param instances streams-app instances sharing the partitions (one consumer group)
  * @param steadyDuration length of the open-loop load
  * @param steadyRate its rate in images/s; empty for half the measured end-to-end capacity
@@ -40,6 +41,7 @@ public record BenchSettings(
         OptionalInt threads,
         Duration stageCap,
         Duration warmUp,
+        Duration warmUpMax,
         int instances,
         Duration steadyDuration,
         OptionalDouble steadyRate,

@@ -1,5 +1,6 @@
 package io.captioner.cli.bench;
 
+import io.captioner.cli.ClientSettings;
 import io.captioner.events.ImageEvent;
 import io.captioner.schemas.Topic;
 import java.nio.ByteBuffer;
@@ -52,6 +53,7 @@ public final class PipelineBench implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, ClientSettings.IMAGE_BATCH_BYTES);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "captioner-bench-producer");
         this.producer =
                 new KafkaProducer<>(

@@ -7,6 +7,7 @@ import io.captioner.model.nn.EncoderType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +41,17 @@ class BenchReportTest {
                         OptionalInt.empty(),
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(3),
+                        Duration.ofSeconds(10),
                         1,
                         Duration.ofSeconds(2),
                         OptionalDouble.empty(),
                         Map.of(),
                         Path.of("data"),
                         Path.of("out"));
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        cpu.put("inference", 1.2345);
+        cpu.put("input", 0.3);
+        cpu.put("jit", 0.014);
         InProcessResult seed =
                 new InProcessResult(1, 50, 2.0, 0.5, millis(40, 40), 9.0, 1, 2); // 25/s
         InProcessResult raw =
@@ -79,7 +85,10 @@ class BenchReportTest {
                 List.of(new RssSampler.Sample(0.5, 100 * MB)),
                 peak,
                 0.5,
-                -1);
+                -1,
+                new BenchResults.WarmUp(7.04, 600, OptionalDouble.of(0.034)),
+                cpu,
+                Map.of());
     }
 
     @Test
@@ -109,6 +118,31 @@ class BenchReportTest {
         assertThat(r.get("load_avg_start")).isEqualTo(0.5);
         assertThat(r).containsEntry("load_avg_end", null);
         assertThat(r).doesNotContainKey("rss_samples_s_mb");
+    }
+
+    @Test
+    void shouldReportTheWarmUpAsItRanAndTheCoresOfEachPartInTheirOrder() {
+        Map<String, Object> r =
+                BenchReport.of(
+                        results(OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty()),
+                        Instant.now(),
+                        false);
+
+        assertThat(r.get("warm_up_s")).isEqualTo(7.0);
+        assertThat(r.get("warm_up_min_s")).isEqualTo(3.0);
+        assertThat(r.get("warm_up_max_s")).isEqualTo(10.0);
+        assertThat(r.get("warm_up_images")).isEqualTo(600);
+        assertThat(r.get("warm_up_jit_cores")).isEqualTo(0.03);
+        @SuppressWarnings("unchecked")
+        Map<String, Double> e2eCpu = (Map<String, Double>) r.get("e2e_cpu_cores");
+        assertThat(e2eCpu)
+                .containsExactly(
+                        Map.entry("inference", 1.23),
+                        Map.entry("input", 0.3),
+                        Map.entry("jit", 0.01));
+        assertThat((Map<?, ?>) r.get("steady_cpu_cores")).isEmpty();
+        assertThat(BenchReport.summary(r))
+                .contains("cpu (e2e)    inference 1.23, input 0.3, jit 0.01 cores");
     }
 
     @Test
@@ -157,6 +191,6 @@ class BenchReportTest {
         assertThat(r).containsEntry("gflop_per_image", null);
         assertThat(r).containsEntry("peak_gflops", null);
         assertThat(r).containsEntry("raw_fraction_of_peak", null);
-        assertThat(BenchReport.summary(r)).hasSize(8).allMatch(line -> !line.isBlank());
+        assertThat(BenchReport.summary(r)).hasSize(9).allMatch(line -> !line.isBlank());
     }
 }
