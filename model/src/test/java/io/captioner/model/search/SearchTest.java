@@ -159,6 +159,52 @@ class SearchTest {
     }
 
     @Test
+    void shouldDecodeOnTheDeviceExactlyAsTheHostLoopDoesWhateverTheCheckInterval() {
+        try (NDManager scope = manager.newSubManager()) {
+            StepModel model = stepModel(scope);
+            NDArray encoded = encode(scope, 5);
+            // Long enough for some rows to end and others to run to the limit.
+            SearchConfig config = new SearchConfig(END, new int[] {0, 1}, 12);
+            List<Hypothesis> host = GreedySearch.searchOnHost(model, encoded, config);
+
+            for (int checkEvery : new int[] {1, 3, 8, 100}) {
+                assertThat(GreedySearch.searchOnDevice(model, encoded, config, checkEvery))
+                        .as("checking every %d steps", checkEvery)
+                        .isEqualTo(host);
+            }
+        }
+    }
+
+    @Test
+    void shouldStopOnTheDeviceWhenEveryRowHasEndedAndScoreNothingAfterTheEnd() {
+        try (NDManager scope = manager.newSubManager()) {
+            // "a b <end>", and after "<end>" the likeliest token is "a" (0.7), which must not
+            // count.
+            StepModel model =
+                    new TableStepModel(
+                            new double[][] {
+                                {0.2, 0.2, 0.2, 0.2, 0.2},
+                                {0.0, 0.0, 0.1, 0.6, 0.3},
+                                {0.0, 0.0, 0.3, 0.7, 0.0},
+                                {0.0, 0.0, 0.2, 0.2, 0.6},
+                                {0.0, 0.0, 0.7, 0.2, 0.1},
+                            });
+            SearchConfig longer = new SearchConfig(END, new int[] {0, 1}, 30);
+            NDArray encoded = scope.zeros(new Shape(2, 1));
+
+            List<Hypothesis> host = GreedySearch.searchOnHost(model, encoded, longer);
+            List<Hypothesis> device = GreedySearch.searchOnDevice(model, encoded, longer, 4);
+
+            // The batch ran one step past the end (to the check after four steps): that step adds
+            // neither a token nor its score.
+            assertThat(host.get(0).tokens()).containsExactly(3, 4, END);
+            assertThat(host.get(0).logProbability())
+                    .isCloseTo(Math.log(0.6 * 0.6 * 0.7), within(1e-6));
+            assertThat(device).isEqualTo(host);
+        }
+    }
+
+    @Test
     void shouldKeepAFinishedHypothesisUnchanged() {
         try (NDManager scope = manager.newSubManager()) {
             StepModel model = new TableStepModel(TRAP);
