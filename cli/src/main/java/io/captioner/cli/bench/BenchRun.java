@@ -45,7 +45,7 @@ public final class BenchRun {
     public static final double JIT_QUIET_CORES = 0.1;
 
     /** The window over which the JIT's work is averaged during the warm-up. */
-    public static final int JIT_WINDOW_SECONDS = 5;
+    public static final int JIT_WINDOW_SECONDS = 10;
 
     /** The app's batch-size histogram on {@code /metrics}. */
     static final String BATCH_SIZE_METRIC = "captioner_batch_size";
