@@ -69,15 +69,16 @@ public final class CpuUsage {
 
     /** The part of the system a thread hidden from Java works for, by its {@code comm}. */
     static String hiddenGroupOf(String comm) {
-        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")
-                ? "jit"
-                : "gc_and_vm";
+        return isCompiler(comm) ? "jit" : "gc_and_vm";
+    }
+
+    private static boolean isCompiler(String comm) {
+        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
     }
 
     /** Whether {@code comm} names one of the JVM's own threads that Java does not list. */
     static boolean isHidden(String comm) {
-        return comm.startsWith("C1 CompilerThre")
-                || comm.startsWith("C2 CompilerThre")
+        return isCompiler(comm)
                 || comm.startsWith("GC Thread")
                 || comm.startsWith("G1 ")
                 || comm.startsWith("VM Thread")

@@ -91,6 +91,14 @@ class BenchReportTest {
                 Map.of());
     }
 
+    /** The report of {@link #results} with no arithmetic count, batch metric or peak. */
+    private static Map<String, Object> reportWithUnknowns(boolean withSamples) {
+        return BenchReport.of(
+                results(OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty()),
+                Instant.now(),
+                withSamples);
+    }
+
     @Test
     void shouldPutTheRatiosOfEndToEndOverRawAndOverSeedStyle() {
         Map<String, Object> r =
@@ -122,11 +130,7 @@ class BenchReportTest {
 
     @Test
     void shouldReportTheWarmUpAsItRanAndTheCoresOfEachPartInTheirOrder() {
-        Map<String, Object> r =
-                BenchReport.of(
-                        results(OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty()),
-                        Instant.now(),
-                        false);
+        Map<String, Object> r = reportWithUnknowns(false);
 
         assertThat(r.get("warm_up_s")).isEqualTo(7.0);
         assertThat(r.get("warm_up_min_s")).isEqualTo(3.0);
@@ -147,11 +151,7 @@ class BenchReportTest {
 
     @Test
     void shouldReportMemoryInMegabytesWithGrowthSinceTheWarmUpEvenWhenItShrank() {
-        Map<String, Object> r =
-                BenchReport.of(
-                        results(OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty()),
-                        Instant.now(),
-                        true);
+        Map<String, Object> r = reportWithUnknowns(true);
 
         assertThat(r.get("rss_start_mb")).isEqualTo(100L);
         assertThat(r.get("rss_after_warm_up_mb")).isEqualTo(900L);
@@ -181,11 +181,7 @@ class BenchReportTest {
 
     @Test
     void shouldLeaveUnknownFiguresNullRatherThanGuess() {
-        Map<String, Object> r =
-                BenchReport.of(
-                        results(OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty()),
-                        Instant.now(),
-                        false);
+        Map<String, Object> r = reportWithUnknowns(false);
 
         assertThat(r).containsEntry("avg_batch_size", null);
         assertThat(r).containsEntry("gflop_per_image", null);
