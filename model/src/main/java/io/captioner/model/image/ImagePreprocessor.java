@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
@@ -96,8 +97,14 @@ public final class ImagePreprocessor {
             h /= 2;
             current = draw(current, w, h);
         }
-        BufferedImage rgb = draw(current, size, size);
-        int[] pixels = rgb.getRGB(0, 0, size, size, null, 0, size);
+        // A halving that lands on the size needs no second drawing (it would copy every pixel).
+        BufferedImage rgb =
+                w == size && h == size && RgbConversion.isCompactIntRgb(current)
+                        ? current
+                        : draw(current, size, size);
+        // The drawn image is compact INT_RGB: its ints are the pixels, read without getRGB's
+        // per-pixel colour-model calls.
+        int[] pixels = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
         byte[] out = new byte[size * size * 3];
         for (int i = 0; i < pixels.length; i++) {
             int p = pixels[i];

@@ -6,9 +6,12 @@ import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
+import java.util.Arrays;
 
 /**
  * Converts any decoded image into a compact 8-bit {@code TYPE_INT_RGB} image, compositing alpha
@@ -25,6 +28,9 @@ final class RgbConversion {
     static BufferedImage toRgb(BufferedImage src) {
         if (isCompactIntRgb(src)) {
             return src;
+        }
+        if (isCompactThreeByteBgr(src)) {
+            return bgrToRgb(src);
         }
         ColorModel cm = src.getColorModel();
         if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
@@ -83,6 +89,41 @@ final class RgbConversion {
             }
         }
         return out;
+    }
+
+    /**
+     * Opaque sRGB bytes, what the PNG and JPEG readers give for colour images, are repacked by
+     * hand: the same values Java2D's drawing gives, without its per-pixel generic loops (a third of
+     * a small image's decode and resize).
+     */
+    private static BufferedImage bgrToRgb(BufferedImage src) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        byte[] bgr = ((DataBufferByte) src.getRaster().getDataBuffer()).getData();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] dst = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        for (int i = 0, j = 0; i < dst.length; i++, j += 3) {
+            dst[i] = (bgr[j + 2] & 0xff) << 16 | (bgr[j + 1] & 0xff) << 8 | (bgr[j] & 0xff);
+        }
+        return out;
+    }
+
+    /** True for sRGB 3BYTE_BGR whose pixels are three gap-free bytes each starting at index 0. */
+    static boolean isCompactThreeByteBgr(BufferedImage img) {
+        if (img.getType() != BufferedImage.TYPE_3BYTE_BGR
+                || !img.getColorModel().getColorSpace().isCS_sRGB()) {
+            return false;
+        }
+        Raster r = img.getRaster();
+        return r.getParent() == null
+                && r.getSampleModelTranslateX() == 0
+                && r.getSampleModelTranslateY() == 0
+                && r.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                && sm.getPixelStride() == 3
+                && sm.getScanlineStride() == 3 * img.getWidth()
+                && Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})
+                && r.getDataBuffer().getOffset() == 0
+                && r.getDataBuffer().getNumBanks() == 1;
     }
 
     /** True for INT_RGB whose pixels are one gap-free int per pixel starting at index 0. */

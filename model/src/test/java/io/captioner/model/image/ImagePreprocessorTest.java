@@ -9,8 +9,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ImagePreprocessorTest {
@@ -63,6 +65,32 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void shouldGiveTheHalvedImageItselfWhenHalvingLandsOnTheSize() {
+        // Given an image whose one halving step reaches the input size exactly
+        BufferedImage image = noise(16, 16, 7);
+        BufferedImage halved = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = halved.createGraphics();
+        g.setRenderingHint(
+                RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        g.drawImage(image, 0, 0, 8, 8, null);
+        g.dispose();
+
+        // When it is resized
+        byte[] rgb = preprocessor.resize(image);
+
+        // Then the bytes are the halved image's pixels, with no second drawing in between
+        assertThat(rgb).isEqualTo(hwc(halved));
+    }
+
+    @Test
+    void shouldKeepTheExactPixelsOfAnImageAlreadyAtTheSize() {
+        BufferedImage image = noise(8, 8, 11);
+
+        assertThat(preprocessor.resize(image)).isEqualTo(hwc(image));
+    }
+
+    @Test
     void shouldAcceptGrayscaleImages() {
         BufferedImage gray = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = gray.createGraphics();
@@ -103,5 +131,32 @@ class ImagePreprocessorTest {
             }
         }
         return image;
+    }
+
+    private static BufferedImage noise(int width, int height, long seed) {
+        Random random = new Random(seed);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        return image;
+    }
+
+    /** The image's pixels as row-major RGB bytes, read through the colour model. */
+    private static byte[] hwc(BufferedImage image) {
+        int w = image.getWidth();
+        byte[] out = new byte[w * image.getHeight() * 3];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < w; x++) {
+                int p = image.getRGB(x, y);
+                int i = 3 * (y * w + x);
+                out[i] = (byte) (p >> 16);
+                out[i + 1] = (byte) (p >> 8);
+                out[i + 2] = (byte) p;
+            }
+        }
+        return out;
     }
 }
