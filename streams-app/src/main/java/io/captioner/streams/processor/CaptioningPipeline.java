@@ -75,6 +75,14 @@ public final class CaptioningPipeline implements AutoCloseable {
     /** The open lanes, in the order they opened; guarded by itself, the batcher's lock. */
     private final Set<PipelineLane> lanes = new LinkedHashSet<>();
 
+    /**
+     * The clock of the last timed batching, guarded by {@link #lanes}: every task of a stream
+     * thread ticks in the same round, and the first tick of a millisecond already sent what was due
+     * (images prepared since then form full batches themselves; a partial one falling due waits for
+     * the next round, a punctuation interval).
+     */
+    private long lastTickMs = Long.MIN_VALUE;
+
     private final List<Thread> inference = new ArrayList<>();
     private final int inferenceThreads;
     private volatile boolean closed;
@@ -200,6 +208,12 @@ public final class CaptioningPipeline implements AutoCloseable {
      */
     void formBatches(long nowMs) {
         synchronized (lanes) {
+            if (nowMs == Long.MIN_VALUE ? !fullBatchPossible() : nowMs == lastTickMs) {
+                return;
+            }
+            if (nowMs != Long.MIN_VALUE) {
+                lastTickMs = nowMs;
+            }
             while (!closed) {
                 InferenceBatch batch = nextBatch(nowMs);
                 if (batch == null) {
@@ -208,6 +222,20 @@ public final class CaptioningPipeline implements AutoCloseable {
                 batches.add(batch);
             }
         }
+    }
+
+    /**
+     * Whether the lanes hold enough prepared images for a full batch, counted without forming the
+     * offers: every prepared image calls for batches, and most find too few to fill one.
+     */
+    private boolean fullBatchPossible() {
+        int ready = 0;
+        int smallest = Integer.MAX_VALUE;
+        for (PipelineLane lane : lanes) {
+            ready += lane.readyCount();
+            smallest = Math.min(smallest, lane.maxBatch());
+        }
+        return ready >= smallest;
     }
 
     private InferenceBatch nextBatch(long nowMs) {

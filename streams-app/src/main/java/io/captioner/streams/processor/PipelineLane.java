@@ -61,6 +61,11 @@ final class PipelineLane {
         return closed ? 0 : Math.max(0, capacity - items.size());
     }
 
+    /** Prepared images waiting for a batch. */
+    synchronized int readyCount() {
+        return closed ? 0 : ready.size();
+    }
+
     /** Images handed over and not drained yet. */
     synchronized int inFlight() {
         return items.size();

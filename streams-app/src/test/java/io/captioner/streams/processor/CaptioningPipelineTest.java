@@ -95,6 +95,22 @@ class CaptioningPipelineTest {
     }
 
     @Test
+    void shouldSendAFullBatchOfTheSmallestLaneBatchWithoutWaitingForATick() throws Exception {
+        // Given a lane that batches four and one that batches two, neither ever due by time
+        PipelineLane wide = pipeline.openLane("0_0", 8, 4, NEVER_MS);
+        PipelineLane narrow = pipeline.openLane("0_1", 8, 2, NEVER_MS);
+
+        // When two images are prepared in all, the smaller batch size
+        submit(narrow, 0, "a", "b");
+
+        // Then they leave as one full batch of two, with no tick to send it
+        assertThat(drainUntil(2, wide, narrow))
+                .extracting(PipelineItem::imageId)
+                .containsExactlyInAnyOrder("a", "b");
+        assertThat(metrics.batches()).isEqualTo(1);
+    }
+
+    @Test
     void shouldSendAPartialBatchAcrossLanesOnceItsOldestImageWaited() throws Exception {
         PipelineLane first = pipeline.openLane("0_0", 8, 16, 1_000);
         PipelineLane second = pipeline.openLane("0_1", 8, 16, 1_000);
