@@ -202,9 +202,11 @@ public final class BenchCommand implements Callable<Integer> {
                             + BenchRun.JIT_QUIET_CORES
                             + " of a core over "
                             + BenchRun.JIT_WINDOW_SECONDS
-                            + " s, for at most this many seconds in all (default:"
-                            + " ${DEFAULT-VALUE}; on 2 cores the JIT of one JVM holding broker,"
-                            + " clients and app took 60-90 s to go quiet).")
+                            + " s (backlogs of --images each, the load the end-to-end stage"
+                            + " times), for at most this many seconds in all, finishing the"
+                            + " backlog under way (default: ${DEFAULT-VALUE}; on 2 cores the JIT"
+                            + " of one JVM holding broker, clients and app took 110-160 s to go"
+                            + " quiet).")
     double warmUpMaxSeconds;
 
     @Option(

@@ -42,7 +42,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public final class BenchRun {
 
     /** Below this many cores of JIT work over a window, the warm-up has done its job. */
-    public static final double JIT_QUIET_CORES = 0.1;
+    public static final double JIT_QUIET_CORES = 0.05;
 
     /** The window over which the JIT's work is averaged during the warm-up. */
     public static final int JIT_WINDOW_SECONDS = 10;
@@ -212,12 +212,20 @@ public final class BenchRun {
                     if (size > images.size() && size != settings.batchSize()) {
                         continue;
                     }
+                    CpuUsage.Snapshot cpu = CpuUsage.take();
                     InProcessResult r =
                             bench.run(size, options, settings.stageCap(), plan.inferenceThreads());
+                    OptionalDouble jit = CpuUsage.take().jitCoresSince(cpu);
                     result.sweep.add(r);
                     progress.accept(
                             (size == settings.batchSize() ? "raw: " : "raw (chart): ")
-                                    + describe(r));
+                                    + describe(r)
+                                    + (jit.isPresent()
+                                            ? String.format(
+                                                    Locale.ROOT,
+                                                    ", the JIT at %.2f cores",
+                                                    jit.getAsDouble())
+                                            : ""));
                 }
             } finally {
                 EngineThreads.setIntraOpThreads(seedThreads);
@@ -381,7 +389,10 @@ public final class BenchRun {
     private BenchResults.WarmUp warmUp(PipelineBench load, double seedRate)
             throws InterruptedException {
         int round = Math.max(8, 2 * settings.batchSize());
-        int backlog = Math.max(round, Math.min(settings.images(), 1000));
+        // Rounds the size of the measured backlog: a longer backlog fills the buffers and blocks
+        // the producer, code that smaller rounds never make hot and the JIT would compile while
+        // the end-to-end stage is timed.
+        int backlog = Math.max(round, settings.images());
         long start = System.nanoTime();
         long minUntil = start + settings.warmUp().toNanos();
         long maxUntil = start + settings.warmUpMax().toNanos();
