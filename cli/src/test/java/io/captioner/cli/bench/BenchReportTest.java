@@ -100,6 +100,18 @@ class BenchReportTest {
                 Map.of());
     }
 
+    /** The report of {@link #results} with the raw stage repeated as {@code again}. */
+    private static Map<String, Object> reportWithRawAgain(InProcessResult again) {
+        return BenchReport.of(
+                results(
+                        OptionalDouble.empty(),
+                        OptionalDouble.empty(),
+                        Optional.empty(),
+                        Optional.of(again)),
+                Instant.now(),
+                false);
+    }
+
     /** The report of {@link #results} with no arithmetic count, batch metric or peak. */
     private static Map<String, Object> reportWithUnknowns(boolean withSamples) {
         return BenchReport.of(
@@ -114,15 +126,7 @@ class BenchReportTest {
         InProcessResult again = new InProcessResult(16, 96, 0.384, 0.12, millis(70, 80), 9.5, 2, 1);
 
         // When the report is made
-        Map<String, Object> r =
-                BenchReport.of(
-                        results(
-                                OptionalDouble.empty(),
-                                OptionalDouble.empty(),
-                                Optional.empty(),
-                                Optional.of(again)),
-                        Instant.now(),
-                        false);
+        Map<String, Object> r = reportWithRawAgain(again);
 
         // Then the model's limit is the faster one, and the ratios are taken against it
         assertThat(r.get("raw_images_per_s")).isEqualTo(250.0);
@@ -137,15 +141,7 @@ class BenchReportTest {
         InProcessResult again =
                 new InProcessResult(16, 96, 0.6, 0.12, millis(90, 99), 9.5, 2, 1); // 160/s
 
-        Map<String, Object> r =
-                BenchReport.of(
-                        results(
-                                OptionalDouble.empty(),
-                                OptionalDouble.empty(),
-                                Optional.empty(),
-                                Optional.of(again)),
-                        Instant.now(),
-                        false);
+        Map<String, Object> r = reportWithRawAgain(again);
 
         assertThat(r.get("raw_images_per_s")).isEqualTo(200.0);
         assertThat(r.get("raw_again_images_per_s")).isEqualTo(160.0);

@@ -110,33 +110,28 @@ final class RgbConversion {
 
     /** True for sRGB 3BYTE_BGR whose pixels are three gap-free bytes each starting at index 0. */
     static boolean isCompactThreeByteBgr(BufferedImage img) {
-        if (img.getType() != BufferedImage.TYPE_3BYTE_BGR
-                || !img.getColorModel().getColorSpace().isCS_sRGB()) {
-            return false;
-        }
-        Raster r = img.getRaster();
-        return r.getParent() == null
-                && r.getSampleModelTranslateX() == 0
-                && r.getSampleModelTranslateY() == 0
-                && r.getSampleModel() instanceof PixelInterleavedSampleModel sm
+        return img.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && img.getColorModel().getColorSpace().isCS_sRGB()
+                && isUnshared(img.getRaster())
+                && img.getRaster().getSampleModel() instanceof PixelInterleavedSampleModel sm
                 && sm.getPixelStride() == 3
                 && sm.getScanlineStride() == 3 * img.getWidth()
-                && Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})
-                && r.getDataBuffer().getOffset() == 0
-                && r.getDataBuffer().getNumBanks() == 1;
+                && Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0});
     }
 
     /** True for INT_RGB whose pixels are one gap-free int per pixel starting at index 0. */
     static boolean isCompactIntRgb(BufferedImage img) {
-        if (img.getType() != BufferedImage.TYPE_INT_RGB) {
-            return false;
-        }
-        Raster r = img.getRaster();
+        return img.getType() == BufferedImage.TYPE_INT_RGB
+                && isUnshared(img.getRaster())
+                && img.getRaster().getSampleModel() instanceof SinglePixelPackedSampleModel sm
+                && sm.getScanlineStride() == img.getWidth();
+    }
+
+    /** A raster of its own: no parent, no translation, one bank from index 0. */
+    private static boolean isUnshared(Raster r) {
         return r.getParent() == null
                 && r.getSampleModelTranslateX() == 0
                 && r.getSampleModelTranslateY() == 0
-                && r.getSampleModel() instanceof SinglePixelPackedSampleModel sm
-                && sm.getScanlineStride() == img.getWidth()
                 && r.getDataBuffer().getOffset() == 0
                 && r.getDataBuffer().getNumBanks() == 1;
     }
