@@ -100,9 +100,8 @@ public record BenchResults(
 
     /**
      * The raw figure: the faster of the raw stage before the stages through Kafka and the same
-     * stage after them. The model's limit is what it can do, and a figure taken in the JVM's first
-     * minute (its heap and libtorch's allocator still growing) was up to a fifth under the one
-     * taken later on the same images.
+     * stage after them. The model's limit is what it can do, and the figure taken in the JVM's
+     * first minute came out up to a quarter lower in runs an hour apart on the same images.
      */
     public InProcessResult raw() {
         InProcessResult first = rawFirst();

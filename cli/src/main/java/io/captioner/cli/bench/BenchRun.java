@@ -122,7 +122,7 @@ public final class BenchRun {
                                 .decodingOptions();
                 InProcess inProcess = inProcess(modelFile, images, options);
                 Pipeline pipeline = pipeline(modelFile, images, runDir, inProcess, rss);
-                Optional<InProcessResult> rawAgain = rawAgain(modelFile, images, options);
+                InProcessResult rawAgain = rawAgain(modelFile, images, options);
                 return new BenchResults(
                         settings,
                         modelFile,
@@ -136,7 +136,7 @@ public final class BenchRun {
                         options,
                         inProcess.seedStyle,
                         inProcess.sweep,
-                        rawAgain,
+                        Optional.of(rawAgain),
                         inProcess.gflopPerImage,
                         pipeline.streamThreads,
                         pipeline.appIntraOpThreads,
@@ -215,14 +215,13 @@ public final class BenchRun {
                     if (size > images.size() && size != settings.batchSize()) {
                         continue;
                     }
-                    CpuUsage.Snapshot cpu = CpuUsage.take();
-                    InProcessResult r =
-                            bench.run(size, options, settings.stageCap(), plan.inferenceThreads());
-                    result.sweep.add(r);
-                    progress.accept(
-                            (size == settings.batchSize() ? "raw: " : "raw (chart): ")
-                                    + describe(r)
-                                    + jitNote(cpu));
+                    result.sweep.add(
+                            timedRaw(
+                                    bench,
+                                    size,
+                                    options,
+                                    plan,
+                                    size == settings.batchSize() ? "raw: " : "raw (chart): "));
                 }
             } finally {
                 EngineThreads.setIntraOpThreads(seedThreads);
@@ -234,38 +233,49 @@ public final class BenchRun {
     }
 
     /**
-     * The raw stage once more, after the stack has gone: the JVM has grown its heap and libtorch
-     * its allocator by then, as they had for the stages through Kafka, and the report takes the
-     * faster of the two raw figures.
+     * The raw stage once more, after the stack has gone, in the JVM the stages through Kafka ran
+     * in; the report takes the faster of the two raw figures.
      */
-    private Optional<InProcessResult> rawAgain(
-            Path modelFile, BenchImages images, DecodingOptions options) throws IOException {
-        ImageDecoder decoder = ImageDecoder.builder().build();
+    private InProcessResult rawAgain(Path modelFile, BenchImages images, DecodingOptions options)
+            throws IOException {
         ServingPlan plan = appPlan();
         int before = JniUtils.getNumThreads();
         EngineThreads.setIntraOpThreads(settings.threads().orElse(plan.intraOpThreads()));
         try (Captioner captioner = Captioner.load(modelFile)) {
-            InProcessBench bench = new InProcessBench(captioner, decoder, images);
-            CpuUsage.Snapshot cpu = CpuUsage.take();
-            InProcessResult r =
-                    bench.run(
-                            settings.batchSize(),
-                            options,
-                            settings.stageCap(),
-                            plan.inferenceThreads());
-            progress.accept("raw (again, after the pipeline): " + describe(r) + jitNote(cpu));
-            return Optional.of(r);
+            InProcessBench bench =
+                    new InProcessBench(captioner, ImageDecoder.builder().build(), images);
+            return timedRaw(
+                    bench,
+                    settings.batchSize(),
+                    options,
+                    plan,
+                    "raw (again, after the pipeline): ");
         } finally {
             EngineThreads.setIntraOpThreads(before);
         }
     }
 
-    /** ", the JIT at N cores" since {@code since}, or nothing where the JIT cannot be read. */
-    private static String jitNote(CpuUsage.Snapshot since) {
-        OptionalDouble jit = CpuUsage.take().jitCoresSince(since);
-        return jit.isPresent()
-                ? String.format(Locale.ROOT, ", the JIT at %.2f cores", jit.getAsDouble())
-                : "";
+    /**
+     * One raw measurement at {@code size} with the app's inference threads side by side, reported
+     * as a progress line with the JIT's cores meanwhile.
+     */
+    private InProcessResult timedRaw(
+            InProcessBench bench,
+            int size,
+            DecodingOptions options,
+            ServingPlan plan,
+            String label) {
+        CpuUsage.Snapshot cpu = CpuUsage.take();
+        InProcessResult r = bench.run(size, options, settings.stageCap(), plan.inferenceThreads());
+        OptionalDouble jit = CpuUsage.take().jitCoresSince(cpu);
+        progress.accept(
+                label
+                        + describe(r)
+                        + (jit.isPresent()
+                                ? String.format(
+                                        Locale.ROOT, ", the JIT at %.2f cores", jit.getAsDouble())
+                                : ""));
+        return r;
     }
 
     private Pipeline pipeline(
